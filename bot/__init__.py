@@ -1,0 +1,1 @@
+"""炼丹词典 (Liandan): an AIGC glossary bot for Discord."""

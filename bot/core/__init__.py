@@ -1,0 +1,1 @@
+"""The Discord-free core: terms, normalisation, search, storage, loading, daily picks."""
