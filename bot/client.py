@@ -1,0 +1,108 @@
+"""The discord.py bot: start-up, command sync, error replies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs import EXTENSIONS
+from bot.config import ConfigError, Settings
+from bot.core.glossary import Glossary
+from bot.core.i18n import t
+from bot.core.loader import GlossaryError
+from bot.translator import ExtrasTranslator
+from bot.ui.embeds import lang_of, reply_error
+from bot.ui.views import RelatedTermButton
+
+log = logging.getLogger("bot")
+
+
+class LiandanTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """Every failure ends as a short ephemeral message, Chinese first, never a silent spinner."""
+        if isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
+            text = str(error) or t("error.generic", lang_of(interaction))
+        else:
+            log.error("command %s failed", interaction.command and interaction.command.qualified_name, exc_info=error)
+            text = t("error.generic", lang_of(interaction))
+        try:
+            await reply_error(interaction, text)
+        except discord.HTTPException:
+            log.warning("could not report an error to the user")
+
+
+class LiandanBot(commands.Bot):
+    def __init__(self, settings: Settings, glossary: Glossary):
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # slash commands only; no message content intent
+            intents=discord.Intents.default(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=LiandanTree,
+            help_command=None,
+        )
+        self.settings = settings
+        self.glossary = glossary
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(ExtrasTranslator())
+        self.add_dynamic_items(RelatedTermButton)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.dev_guild_id:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d commands", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers", self.user, len(self.guilds))
+
+
+def _point_at_test_discord() -> None:
+    """Let the integration tests run `python -m bot` against a local fake Discord."""
+    api = os.environ.get("LIANDAN_API_BASE")
+    gateway = os.environ.get("LIANDAN_GATEWAY_URL")
+    if api:
+        discord.http.Route.BASE = api
+    if gateway:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+
+
+async def _serve(settings: Settings, token: str) -> None:
+    glossary, report = await Glossary.open(settings.database_path, settings.data_dir)
+    log.info("glossary ready (%s)", report)
+    try:
+        async with LiandanBot(settings, glossary) as bot:
+            await bot.start(token)
+    finally:
+        await glossary.close()
+
+
+def run_bot(settings: Settings) -> int:
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    try:
+        token = settings.require_token()
+    except ConfigError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return 2
+    _point_at_test_discord()
+    try:
+        asyncio.run(_serve(settings, token))
+    except discord.LoginFailure:
+        print("登录失败 / login failed: Discord rejected DISCORD_TOKEN; reset it in the Developer Portal.", file=sys.stderr)
+        return 2
+    except GlossaryError as exc:
+        print(f"词库错误 / glossary error, nothing was loaded:\n{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0

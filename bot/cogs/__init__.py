@@ -1,0 +1,3 @@
+"""Slash-command cogs. Each module exposes `async def setup(bot)`."""
+
+EXTENSIONS = ["bot.cogs.define"]

@@ -1,0 +1,176 @@
+"""The lookup service: shipped YAML → SQLite → search index → terms, per server."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from bot.core.card import Card, build_card
+from bot.core.db import Database
+from bot.core.i18n import ZH
+from bot.core.loader import load_glossary
+from bot.core.models import SHIPPED, Term
+from bot.core.search import IndexEntry, SearchIndex
+from bot.core.store import StoredTerm, SyncReport, TermStore
+
+log = logging.getLogger(__name__)
+
+CHOICE_PREFIX = "id:"  # autocomplete values name a term exactly, never by a shared alias
+CHOICE_NAME_LIMIT = 100
+AUTOCOMPLETE_LIMIT = 25
+SUGGESTION_LIMIT = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    slug: str
+    term: str
+    en: str
+
+    @property
+    def label(self) -> str:
+        return choice_label(self.term, self.en)
+
+
+@dataclass(frozen=True, slots=True)
+class LookupResult:
+    status: Literal["found", "suggestions", "not_found"]
+    term: StoredTerm | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    name: str
+    value: str
+
+
+def choice_label(term: str, en: str) -> str:
+    label = term if not en or en == term else f"{term} · {en}"
+    return label if len(label) <= CHOICE_NAME_LIMIT else label[: CHOICE_NAME_LIMIT - 1] + "…"
+
+
+def choice_value(slug: str) -> str:
+    return CHOICE_PREFIX + slug
+
+
+class Glossary:
+    def __init__(self, db: Database, store: TermStore, index: SearchIndex):
+        self.db = db
+        self.store = store
+        self.index = index
+        self._uid_by_slug: dict[tuple[int, str], int] = {}
+        self._hidden: set[tuple[int, str]] = set()
+
+    @classmethod
+    async def open(cls, database_path: str | Path, data_dir: str | Path) -> tuple[Glossary, SyncReport]:
+        """Validate data/ first, so a broken file changes nothing in the database."""
+        terms = load_glossary(data_dir)
+        db = await Database.open(database_path)
+        try:
+            store = TermStore(db)
+            report = await store.sync_shipped(terms)
+            glossary = cls(db, store, SearchIndex())
+            await glossary.rebuild_index()
+        except BaseException:
+            await db.close()
+            raise
+        return glossary, report
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def rebuild_index(self) -> None:
+        stored = await self.store.active_terms()
+        self.index = SearchIndex.build(s.index_entry() for s in stored)
+        self._uid_by_slug = {(s.term.guild_id, s.term.id): s.uid for s in stored}
+        for guild_id, slug in self._hidden:
+            self.index.hide(guild_id, slug)
+
+    # --- keeping the index in step with writes (used by moderation) ---
+    def upsert(self, stored: StoredTerm) -> None:
+        self.index.add(stored.index_entry())
+        self._uid_by_slug[(stored.term.guild_id, stored.term.id)] = stored.uid
+
+    def drop(self, stored: StoredTerm) -> None:
+        self.index.remove(stored.uid)
+        self._uid_by_slug.pop((stored.term.guild_id, stored.term.id), None)
+
+    def hide(self, guild_id: int, slug: str) -> None:
+        self._hidden.add((guild_id, slug))
+        self.index.hide(guild_id, slug)
+
+    def unhide(self, guild_id: int, slug: str) -> None:
+        self._hidden.discard((guild_id, slug))
+        self.index.unhide(guild_id, slug)
+
+    # --- reads ---
+    def visible_uid(self, slug: str, guild_id: int) -> int | None:
+        """The term a slug means in this server: its own version first, then shipped."""
+        if guild_id != SHIPPED:
+            uid = self._uid_by_slug.get((guild_id, slug))
+            if uid is not None:
+                return uid
+            if (guild_id, slug) in self._hidden:
+                return None
+        return self._uid_by_slug.get((SHIPPED, slug))
+
+    async def by_slug(self, slug: str, guild_id: int) -> StoredTerm | None:
+        uid = self.visible_uid(slug, guild_id)
+        return await self.store.get(uid) if uid is not None else None
+
+    async def define(self, query: str, guild_id: int = SHIPPED) -> LookupResult:
+        query = query.strip()
+        if query.startswith(CHOICE_PREFIX):
+            picked = await self.by_slug(query[len(CHOICE_PREFIX):], guild_id)
+            if picked is not None:
+                return LookupResult("found", picked)
+            query = query[len(CHOICE_PREFIX):]
+        if not query:
+            return LookupResult("not_found")
+        resolution = self.index.resolve(query, guild_id=guild_id)
+        if resolution.status == "found" and resolution.hit is not None:
+            stored = await self.store.get(resolution.hit.entry.uid)
+            if stored is not None:
+                return LookupResult("found", stored)
+        suggestions = [
+            Suggestion(h.entry.slug, h.entry.term, h.entry.en)
+            for h in resolution.suggestions[:SUGGESTION_LIMIT]
+        ]
+        return LookupResult("suggestions" if suggestions else "not_found", None, suggestions)
+
+    def complete(self, query: str, guild_id: int = SHIPPED) -> list[Choice]:
+        """Autocomplete: synchronous and index-only, since it runs on every keystroke."""
+        query = query.strip()
+        if query.startswith(CHOICE_PREFIX):
+            query = query[len(CHOICE_PREFIX):]
+        if query:
+            entries: list[IndexEntry] = [
+                h.entry for h in self.index.search(query, guild_id=guild_id, limit=AUTOCOMPLETE_LIMIT)
+            ]
+        else:
+            entries = self.index.popular(guild_id=guild_id, limit=AUTOCOMPLETE_LIMIT)
+        seen: set[str] = set()
+        choices = []
+        for entry in entries:
+            if entry.slug in seen:
+                continue
+            seen.add(entry.slug)
+            choices.append(Choice(choice_label(entry.term, entry.en), choice_value(entry.slug)))
+        return choices[:AUTOCOMPLETE_LIMIT]
+
+    async def related_names(self, term: Term, guild_id: int) -> list[tuple[str, str]]:
+        """(slug, display name) of the related terms visible in this server."""
+        out = []
+        for slug in term.related:
+            uid = self.visible_uid(slug, guild_id)
+            entry = self.index.get(uid) if uid is not None else None
+            if entry is not None:
+                out.append((slug, entry.term))
+        return out
+
+    async def card(self, stored: StoredTerm, guild_id: int, *, lang: str = ZH, header: str = "") -> Card:
+        related = [name for _, name in await self.related_names(stored.term, guild_id)]
+        return build_card(stored.term, lang=lang, related_names=related, header=header)

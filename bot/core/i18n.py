@@ -1,0 +1,50 @@
+"""User-facing strings: Simplified Chinese first, English for English Discord locales."""
+
+from __future__ import annotations
+
+ZH = "zh"
+EN = "en"
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    # card
+    "card.aliases": ("别名", "Aliases"),
+    "card.category": ("分类", "Category"),
+    "card.example": ("例句", "Example"),
+    "card.related": ("相关术语", "Related"),
+    "card.sources": ("来源", "Source"),
+    "card.footer": ("炼丹词典 · 服务器词条", "Liandan glossary · this server's term"),
+    "card.footer_shipped": ("炼丹词典", "Liandan glossary"),
+    "card.daily": ("📅 今日术语 · {date}", "📅 Term of the day · {date}"),
+    # lookup
+    "define.not_found": (
+        "没有找到「{query}」。可以换个说法，或请管理员用 /addterm 添加。",
+        "No term matches “{query}”. Try another spelling, or ask a moderator to /addterm it.",
+    ),
+    "define.suggest": ("没有找到「{query}」。你是不是要找…", "No exact match for “{query}”. Did you mean…"),
+    "define.empty": ("请输入要查询的术语。", "Please type a term to look up."),
+    "define.gone": ("这个词条已被删除或不可见。", "That term was removed or is not visible here."),
+    "view.not_yours": (
+        "这些按钮只属于发起查询的人，请自己用 /define 查询。",
+        "These buttons belong to whoever ran the command; run /define yourself.",
+    ),
+    "error.generic": ("出错了，请稍后再试。", "Something went wrong; please try again later."),
+}
+
+
+def locale_lang(locale: str | None) -> str:
+    """Discord locale (e.g. 'zh-CN', 'en-US', 'en-GB') to our two languages."""
+    return EN if locale and str(locale).lower().startswith("en") else ZH
+
+
+def t(key: str, lang: str = ZH, /, **values: object) -> str:
+    zh, en = _STRINGS[key]
+    text = en if lang == EN else zh
+    return text.format(**values) if values else text
+
+
+def register(strings: dict[str, tuple[str, str]]) -> None:
+    """Let a feature module add its own strings without editing this file."""
+    clash = strings.keys() & _STRINGS.keys()
+    if clash:
+        raise KeyError(f"strings already defined: {sorted(clash)}")
+    _STRINGS.update(strings)

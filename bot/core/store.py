@@ -1,0 +1,171 @@
+"""Terms in SQLite: the shipped-glossary sync and the reads every feature needs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.core.db import Database
+from bot.core.keys import TermKeys, compute_keys
+from bot.core.loader import content_hash, term_hash
+from bot.core.models import SHIPPED, Category, Term
+from bot.core.search import IndexEntry
+
+log = logging.getLogger(__name__)
+
+_SHIPPED_HASH = "shipped_glossary_hash"
+TERM_COLUMNS = (
+    "uid, guild_id, slug, term, en, aliases, category, summary, definition, example,"
+    " related, sources, priority, search_keys, deleted_at"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    skipped: bool
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTerm:
+    uid: int
+    term: Term
+    keys: TermKeys
+    deleted: bool = False
+
+    def index_entry(self) -> IndexEntry:
+        t = self.term
+        return IndexEntry(
+            uid=self.uid, guild_id=t.guild_id, slug=t.id, term=t.term, en=t.en,
+            keys=self.keys, priority=t.priority,
+        )
+
+
+def term_values(term: Term) -> dict:
+    """Column values for one term, keys included (computed here, once per write)."""
+    return {
+        "guild_id": term.guild_id,
+        "slug": term.id,
+        "term": term.term,
+        "en": term.en,
+        "aliases": json.dumps(term.aliases, ensure_ascii=False),
+        "category": term.category.value,
+        "summary": term.summary,
+        "definition": term.definition,
+        "example": term.example,
+        "related": json.dumps(term.related, ensure_ascii=False),
+        "sources": json.dumps(term.sources, ensure_ascii=False),
+        "priority": term.priority,
+        "content_hash": term_hash(term),
+        "search_keys": compute_keys(term.names).to_json(),
+    }
+
+
+def row_to_stored(row: aiosqlite.Row) -> StoredTerm:
+    term = Term(
+        id=row["slug"],
+        term=row["term"],
+        en=row["en"],
+        category=Category(row["category"]),
+        summary=row["summary"],
+        definition=row["definition"],
+        aliases=json.loads(row["aliases"]),
+        example=row["example"],
+        related=json.loads(row["related"]),
+        sources=json.loads(row["sources"]),
+        guild_id=row["guild_id"],
+        priority=row["priority"],
+    )
+    return StoredTerm(
+        uid=row["uid"], term=term, keys=TermKeys.from_json(row["search_keys"]),
+        deleted=row["deleted_at"] is not None,
+    )
+
+
+class TermStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def sync_shipped(self, terms: Sequence[Term]) -> SyncReport:
+        """Make the guild_id = 0 rows equal to `terms`, in one transaction.
+
+        Rows owned by a server are never read or written here.
+        """
+        digest = content_hash(terms)
+        row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (_SHIPPED_HASH,))
+        if row is not None and row["value"] == digest:
+            return SyncReport(skipped=True, unchanged=len(terms))
+
+        existing = {
+            r["slug"]: r["content_hash"]
+            for r in await self.db.fetchall(
+                "SELECT slug, content_hash FROM terms WHERE guild_id = ?", (SHIPPED,)
+            )
+        }
+        wanted = {t.id: t for t in terms}
+        added = updated = unchanged = 0
+        async with self.db.transaction() as conn:
+            for slug in existing.keys() - wanted.keys():
+                await conn.execute("DELETE FROM terms WHERE guild_id = ? AND slug = ?", (SHIPPED, slug))
+            for term in terms:
+                if term.guild_id != SHIPPED:
+                    raise ValueError(f"shipped term {term.id!r} carries guild_id {term.guild_id}")
+                old_hash = existing.get(term.id)
+                if old_hash == term_hash(term):
+                    unchanged += 1
+                    continue
+                values = term_values(term)
+                if old_hash is None:
+                    added += 1
+                    await conn.execute(
+                        f"INSERT INTO terms ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})",
+                        values,
+                    )
+                else:
+                    updated += 1
+                    sets = ", ".join(f"{k} = :{k}" for k in values)
+                    await conn.execute(
+                        f"UPDATE terms SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+                        " WHERE guild_id = :guild_id AND slug = :slug",
+                        values,
+                    )
+            await conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (_SHIPPED_HASH, digest),
+            )
+        report = SyncReport(
+            skipped=False, added=added, updated=updated,
+            removed=len(existing.keys() - wanted.keys()), unchanged=unchanged,
+        )
+        log.info("shipped glossary synced: %s", report)
+        return report
+
+    async def active_terms(self) -> list[StoredTerm]:
+        rows = await self.db.fetchall(f"SELECT {TERM_COLUMNS} FROM terms WHERE deleted_at IS NULL")
+        return [row_to_stored(r) for r in rows]
+
+    async def get(self, uid: int) -> StoredTerm | None:
+        row = await self.db.fetchone(f"SELECT {TERM_COLUMNS} FROM terms WHERE uid = ?", (uid,))
+        return row_to_stored(row) if row else None
+
+    async def get_many(self, uids: Iterable[int]) -> dict[int, StoredTerm]:
+        uids = list(uids)
+        if not uids:
+            return {}
+        marks = ",".join("?" * len(uids))
+        rows = await self.db.fetchall(f"SELECT {TERM_COLUMNS} FROM terms WHERE uid IN ({marks})", uids)
+        return {r["uid"]: row_to_stored(r) for r in rows}
+
+    async def count(self, guild_id: int = SHIPPED) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM terms WHERE guild_id = ? AND deleted_at IS NULL", (guild_id,)
+        )
+        return int(row[0])

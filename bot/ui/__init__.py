@@ -1,0 +1,1 @@
+"""Discord rendering: embeds and views built from the core's cards and results."""
