@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.cogs import EXTENSIONS
 from bot.config import ConfigError, Settings
 from bot.core.glossary import Glossary
+from bot.core.guild_settings import GuildSettingsStore
 from bot.core.i18n import t
 from bot.core.loader import GlossaryError
 from bot.translator import ExtrasTranslator
@@ -49,6 +50,7 @@ class LiandanBot(commands.Bot):
         )
         self.settings = settings
         self.glossary = glossary
+        self.guild_settings = GuildSettingsStore(glossary.db)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(ExtrasTranslator())

@@ -117,6 +117,13 @@ class Glossary:
                 return None
         return self._uid_by_slug.get((SHIPPED, slug))
 
+    def visible_slugs(self, guild_id: int) -> set[str]:
+        """Every term id a server can see: shipped ones not hidden, plus its own."""
+        slugs = {slug for (g, slug) in self._uid_by_slug if g == SHIPPED and (guild_id, slug) not in self._hidden}
+        if guild_id != SHIPPED:
+            slugs |= {slug for (g, slug) in self._uid_by_slug if g == guild_id}
+        return slugs
+
     async def by_slug(self, slug: str, guild_id: int) -> StoredTerm | None:
         uid = self.visible_uid(slug, guild_id)
         return await self.store.get(uid) if uid is not None else None
