@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import TYPE_CHECKING
 
@@ -108,7 +109,5 @@ class SuggestionView(discord.ui.View):
         for item in self.children:
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
-        try:
+        with contextlib.suppress(discord.HTTPException):
             await self.message.edit(view=self, allowed_mentions=NO_PINGS)
-        except discord.HTTPException:
-            pass
