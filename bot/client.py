@@ -100,7 +100,8 @@ def run_bot(settings: Settings) -> int:
     try:
         asyncio.run(_serve(settings, token))
     except discord.LoginFailure:
-        print("登录失败 / login failed: Discord rejected DISCORD_TOKEN; reset it in the Developer Portal.", file=sys.stderr)
+        print("登录失败 / login failed: Discord rejected DISCORD_TOKEN; reset it in the Developer Portal.",
+              file=sys.stderr)
         return 2
     except GlossaryError as exc:
         print(f"词库错误 / glossary error, nothing was loaded:\n{exc}", file=sys.stderr)

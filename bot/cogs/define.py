@@ -45,7 +45,9 @@ class Define(commands.Cog):
             await reply_error(interaction, t("define.not_found", lang, query=shown))
 
     @define.autocomplete("term")
-    async def define_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def define_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         return [
             app_commands.Choice(name=c.name, value=c.value)
             for c in self.bot.glossary.complete(current, guild_of(interaction))

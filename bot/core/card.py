@@ -125,7 +125,8 @@ def render_text(card: Card) -> str:
         lines.append(card.header)
     lines += [f"【{card.title}】", "", card.description, ""]
     for f in card.fields:
-        lines.append(f"■ {f.name}: {f.value}" if "\n" not in f.value else f"■ {f.name}:\n  " + f.value.replace("\n", "\n  "))
+        value = f.value.replace("\n", "\n  ")
+        lines.append(f"■ {f.name}:\n  {value}" if "\n" in f.value else f"■ {f.name}: {value}")
     if card.footer:
         lines += ["", f"— {card.footer}"]
     return "\n".join(lines)
