@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+VALID_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz012345"
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for key in ("DISCORD_TOKEN", "DATABASE_URL", "DATA_DIR", "DEV_GUILD_ID", "LOG_LEVEL", "TIMEZONE"):
+        monkeypatch.delenv(key, raising=False)
+    return monkeypatch
+
+
+def test_defaults_match_the_documented_ones(clean_env):
+    settings = load_settings(env_file=None)
+    assert settings.database_path == Path("var/glossary.db")
+    assert settings.data_dir == Path("data")
+    assert settings.timezone == "Asia/Shanghai"
+    assert settings.dev_guild_id is None
+    assert settings.token is None
+
+
+def test_dotenv_file_is_read(clean_env, tmp_path):
+    env = tmp_path / ".env"
+    env.write_text(f"DISCORD_TOKEN={VALID_TOKEN}\nDEV_GUILD_ID=42\nTIMEZONE=Europe/Berlin\n")
+    settings = load_settings(env_file=env)
+    assert settings.require_token() == VALID_TOKEN
+    assert settings.dev_guild_id == 42
+    assert settings.timezone == "Europe/Berlin"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "needle"),
+    [
+        ("DATABASE_URL", "postgres://x", "sqlite:///"),
+        ("DEV_GUILD_ID", "my-server", "DEV_GUILD_ID"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+        ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
+    ],
+)
+def test_bad_settings_give_one_clear_line(clean_env, key, value, needle):
+    clean_env.setenv(key, value)
+    with pytest.raises(ConfigError) as exc:
+        load_settings(env_file=None)
+    assert needle in str(exc.value) and "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("token", [None, "", "Bot abc", '"quoted.token.value"'])
+def test_missing_or_malformed_token_is_refused(clean_env, token):
+    if token is not None:
+        clean_env.setenv("DISCORD_TOKEN", token)
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
+        load_settings(env_file=None).require_token()

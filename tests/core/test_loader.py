@@ -1,0 +1,89 @@
+"""Glossary YAML validation: every problem named by file, line and field; all or nothing."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.loader import GlossaryError, load_glossary
+
+GOOD = """\
+- id: zhalu
+  term: 炸炉
+  en: Training collapse
+  aliases: [炸爐]
+  category: slang
+  summary: 训练过头，模型坏掉了。
+  definition: 训练过度导致模型输出崩坏。
+  related: [lora]
+  sources: [seed:000_x.txt]
+- id: lora
+  term: LoRA
+  en: Low-Rank Adaptation
+  category: model
+  summary: 轻量微调方法。
+  definition: 一种只训练少量低秩矩阵的微调方法。
+  sources: [https://arxiv.org/abs/2106.09685]
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_valid_files_load(tmp_path):
+    terms = load_glossary(write(tmp_path, "a.yaml", GOOD))
+    assert [t.id for t in terms] == ["zhalu", "lora"]
+    assert terms[0].aliases == ["炸爐"] and terms[0].related == ["lora"]
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    write(tmp_path, "ok.yaml", GOOD)
+    write(tmp_path, "broken.yaml", "- id: x\n  term: [unclosed\n  en: y\n")
+    with pytest.raises(GlossaryError) as exc:
+        load_glossary(tmp_path)
+    (problem,) = exc.value.problems
+    assert problem.file.endswith("broken.yaml")
+    assert problem.line in (2, 3, 4)
+
+
+def test_every_problem_is_reported_with_line_and_field(tmp_path):
+    bad = GOOD.replace("category: model", "category: spell").replace(
+        "summary: 训练过头，模型坏掉了。", "summary: " + "长" * 101
+    )
+    write(tmp_path, "a.yaml", bad)
+    with pytest.raises(GlossaryError) as exc:
+        load_glossary(tmp_path)
+    found = {(p.field, p.line) for p in exc.value.problems}
+    assert ("summary", 6) in found
+    assert ("category", 14) in found
+
+
+def test_missing_fields_unknown_fields_and_bad_related(tmp_path):
+    write(tmp_path, "a.yaml", "- id: Bad_ID\n  term: x\n  colour: red\n  related: [nope]\n")
+    with pytest.raises(GlossaryError) as exc:
+        load_glossary(tmp_path)
+    fields = {p.field for p in exc.value.problems}
+    assert {"id", "en", "category", "summary", "definition", "sources", "colour"} <= fields
+
+
+def test_duplicate_ids_and_shared_names_across_files(tmp_path):
+    write(tmp_path, "a.yaml", GOOD)
+    clash = GOOD.replace("id: zhalu", "id: other").replace("id: lora", "id: lora2").replace("[炸爐]", "[ＬｏＲＡ]")
+    write(tmp_path, "b.yaml", clash.replace("term: LoRA", "term: 另一个"))
+    with pytest.raises(GlossaryError) as exc:
+        load_glossary(tmp_path)
+    messages = " ".join(p.message for p in exc.value.problems)
+    assert "already belongs to" in messages  # 炸炉 and ＬｏＲＡ normalise onto existing names
+
+
+def test_unresolved_related_id_is_an_error(tmp_path):
+    write(tmp_path, "a.yaml", GOOD.replace("related: [lora]", "related: [lora, ghost]"))
+    with pytest.raises(GlossaryError) as exc:
+        load_glossary(tmp_path)
+    assert [(p.field, p.line) for p in exc.value.problems] == [("related", 8)]
+
+
+def test_empty_folder_is_an_error(tmp_path):
+    with pytest.raises(GlossaryError):
+        load_glossary(tmp_path)

@@ -1,0 +1,91 @@
+"""The shipped-glossary sync into SQLite."""
+
+import dataclasses
+import sqlite3
+
+import pytest
+
+from bot.core.db import Database, migration_scripts
+from bot.core.models import Category, Term
+from bot.core.store import TermStore, term_values
+
+
+def make(slug: str, definition: str = "定义。", **kw) -> Term:
+    return Term(id=slug, term=slug.upper(), en=slug, category=Category.CONCEPT, summary="摘要",
+                definition=definition, sources=["seed:x"], **kw)
+
+
+@pytest.fixture
+async def store(tmp_path):
+    db = await Database.open(tmp_path / "nested" / "dir" / "g.db")
+    yield TermStore(db)
+    await db.close()
+
+
+async def test_database_directory_is_created_in_wal_mode_with_all_migrations(store, tmp_path):
+    assert (tmp_path / "nested" / "dir" / "g.db").exists()
+    row = await store.db.fetchone("PRAGMA journal_mode")
+    assert row[0] == "wal"
+    assert await store.db.schema_version() == migration_scripts()[-1][0]
+
+
+async def test_first_sync_adds_then_unchanged_data_is_skipped(store):
+    terms = [make("a"), make("b")]
+    first = await store.sync_shipped(terms)
+    assert (first.skipped, first.added) == (False, 2)
+    again = await store.sync_shipped(terms)
+    assert again.skipped
+    assert await store.count() == 2
+
+
+async def test_changed_terms_update_and_removed_terms_go(store):
+    await store.sync_shipped([make("a"), make("b"), make("c")])
+    before = {s.term.id: s.uid for s in await store.active_terms()}
+    report = await store.sync_shipped([make("a"), make("b", "新的定义。")])
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 1, 1, 1)
+    after = {s.term.id: s for s in await store.active_terms()}
+    assert set(after) == {"a", "b"}
+    assert after["b"].term.definition == "新的定义。"
+    assert after["b"].uid == before["b"]  # updated in place: buttons and history keep pointing at it
+
+
+async def test_sync_never_touches_a_servers_rows(store):
+    await store.sync_shipped([make("a")])
+    own = dataclasses.replace(make("a", "服务器自己的版本。"), guild_id=99)
+    values = term_values(own)
+    async with store.db.transaction() as conn:
+        await conn.execute(
+            f"INSERT INTO terms ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})", values
+        )
+    await store.sync_shipped([make("b")])  # shipped "a" removed
+    rows = {(s.term.guild_id, s.term.id): s.term.definition for s in await store.active_terms()}
+    assert rows == {(0, "b"): "定义。", (99, "a"): "服务器自己的版本。"}
+
+
+async def test_a_failing_sync_leaves_the_previous_state(store):
+    await store.sync_shipped([make("a")])
+    broken = make("b")
+    broken.guild_id = 5  # shipped terms must carry guild 0: the sync raises midway
+    with pytest.raises(ValueError):
+        await store.sync_shipped([make("c"), broken])
+    assert [s.term.id for s in await store.active_terms()] == ["a"]
+
+
+async def test_stored_terms_round_trip_with_their_search_keys(store):
+    term = make("x", aliases=["别名", "alias"], related=["a"], example="例子")
+    await store.sync_shipped([term])
+    (stored,) = await store.active_terms()
+    assert stored.term == term
+    assert stored.keys == stored.keys.from_json(stored.keys.to_json())
+
+
+async def test_reopening_applies_no_migration_twice(tmp_path):
+    path = tmp_path / "g.db"
+    db = await Database.open(path)
+    await db.close()
+    db = await Database.open(path)
+    versions = [r[0] for r in await db.fetchall("SELECT version FROM schema_migrations")]
+    await db.close()
+    assert versions == sorted(set(versions))
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
