@@ -1,0 +1,105 @@
+"""Search keys per term, computed once when the term is written and stored with it.
+
+pypinyin is slow at scale (seconds per 100k terms), so the index is built from
+these stored keys and never calls it at start-up.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin, load_phrases_dict, pinyin
+
+from bot.core.normalize import has_cjk, normalize
+
+# pypinyin's phrase dictionary reads these domain words wrongly (重绘 is chong hui here).
+load_phrases_dict({
+    "重绘": [["chóng"], ["huì"]],
+    "重画": [["chóng"], ["huà"]],
+    "重新": [["chóng"], ["xīn"]],
+    "长宽比": [["cháng"], ["kuān"], ["bǐ"]],
+    "宽高比": [["kuān"], ["gāo"], ["bǐ"]],
+    "调参": [["tiáo"], ["cān"]],
+    "调优": [["tiáo"], ["yōu"]],
+    "参数": [["cān"], ["shù"]],
+    "炸炉": [["zhà"], ["lú"]],
+    "模型": [["mó"], ["xíng"]],
+    "模糊": [["mó"], ["hu"]],
+    "长文本": [["cháng"], ["wén"], ["běn"]],
+    "降噪": [["jiàng"], ["zào"]],
+})
+
+MAX_READINGS = 4  # alternative readings of polyphonic characters kept per name
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class TermKeys:
+    names: tuple[str, ...]     # normalised names and aliases
+    pinyin: tuple[str, ...]    # toneless full pinyin of names with Chinese characters, main reading first
+    initials: tuple[str, ...]  # first letters of those syllables (zl for 炸炉)
+
+    def to_json(self) -> str:
+        return json.dumps([self.names, self.pinyin, self.initials], ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> TermKeys:
+        names, py, initials = json.loads(text)
+        return cls(tuple(names), tuple(py), tuple(initials))
+
+
+@lru_cache(maxsize=8192)
+def query_pinyin(text: str) -> str:
+    """Main pinyin reading of a (normalised) query; '' when it has no Chinese."""
+    if not has_cjk(text):
+        return ""
+    return _NON_ALNUM.sub("", "".join(lazy_pinyin(text, errors="default")).lower())
+
+
+def _readings(text: str) -> list[list[str]]:
+    """Syllables for each character, the phrase-aware reading first."""
+    main = lazy_pinyin(text, errors="default")
+    alternatives = pinyin(text, style=Style.NORMAL, heteronym=True, errors="default")
+    if len(main) != len(alternatives):
+        return [[syllable] for syllable in main]
+    out = []
+    for first, alts in zip(main, alternatives, strict=True):
+        options = [first] + [a for a in alts if a != first]
+        out.append(options[:2])
+    return out
+
+
+def _pinyin_forms(text: str) -> tuple[list[str], list[str]]:
+    per_char = _readings(text)
+    spellings: list[str] = []
+    for combo in itertools.islice(itertools.product(*per_char), MAX_READINGS):
+        spelling = _NON_ALNUM.sub("", "".join(combo).lower())
+        if spelling and spelling not in spellings:
+            spellings.append(spelling)
+    initials = []
+    if all(has_cjk(ch) for ch in text):
+        initial = "".join(options[0][:1] for options in per_char).lower()
+        if len(initial) >= 2:
+            initials.append(initial)
+    return spellings, initials
+
+
+def compute_keys(names: Sequence[str]) -> TermKeys:
+    normalised: list[str] = []
+    spellings: list[str] = []
+    initials: list[str] = []
+    for name in names:
+        key = normalize(name)
+        if not key or key in normalised:
+            continue
+        normalised.append(key)
+        if has_cjk(key):
+            py, ini = _pinyin_forms(key)
+            spellings += [p for p in py if p not in spellings]
+            initials += [i for i in ini if i not in initials]
+    return TermKeys(tuple(normalised), tuple(spellings), tuple(initials))

@@ -1,0 +1,264 @@
+"""Typo-tolerant term search: tiers first, then score, then priority, then shorter name.
+
+Tiers, best first:
+  0 exact normalised name or alias       (ＬｏＲＡ, 炸爐, stable-diffusion)
+  1 exact pinyin                         (zhalu, 炸芦 → zhalu, 练丹 → liandan)
+  2 exact pinyin modulo 模糊音            (zalu, lianddan is not; z/zh c/ch s/sh n/l an/ang en/eng in/ing)
+  3 prefix of a name or pinyin           (autocomplete while typing)
+  4 initials                             (zl → 炸炉; they collide, so they rank low)
+  5 fuzzy: fuzz.ratio on normalised keys, only over candidates that share n-grams
+
+Candidates are narrowed with exact dictionaries, a sorted key list for prefixes and
+an n-gram inverted index, so a keystroke never scans every term.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from bot.core.keys import TermKeys, query_pinyin
+from bot.core.normalize import normalize
+
+EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
+_FUZZY_CANDIDATES = 300
+_MIN_SUGGESTION_SCORE = 60.0
+
+_SOUND_FOLDS = [(re.compile(p), r) for p, r in (
+    (r"zh", "z"), (r"ch", "c"), (r"sh", "s"), (r"l", "n"),
+    (r"ang", "an"), (r"eng", "en"), (r"ing", "in"),
+)]
+
+
+def sound_fold(spelling: str) -> str:
+    for pattern, replacement in _SOUND_FOLDS:
+        spelling = pattern.sub(replacement, spelling)
+    return spelling
+
+
+def _grams(text: str) -> set[str]:
+    """Bigrams, plus single characters for short keys (two-character Chinese words)."""
+    grams = {text[i:i + 2] for i in range(len(text) - 1)}
+    if len(text) <= 3:
+        grams |= set(text)
+    return grams
+
+
+def fuzzy_threshold(length: int) -> float:
+    """Score a fuzzy hit needs to be answered directly; short words need near-identity."""
+    if length <= 3:
+        return 101.0  # one wrong character in 2–3 is a different word; pinyin tiers rescue those
+    if length <= 5:
+        return 88.0
+    return 85.0
+
+
+@dataclass(slots=True)
+class IndexEntry:
+    uid: int
+    guild_id: int
+    slug: str
+    term: str
+    en: str
+    keys: TermKeys
+    priority: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entry: IndexEntry
+    tier: int
+    score: float
+
+    def rank(self) -> tuple:
+        return (self.tier, -self.score, -self.entry.priority, len(self.entry.term), self.entry.uid)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    status: Literal["found", "suggestions", "not_found"]
+    hit: Hit | None
+    suggestions: list[Hit]
+
+
+class SearchIndex:
+    def __init__(self) -> None:
+        self._entries: dict[int, IndexEntry] = {}
+        self._names: dict[str, set[int]] = defaultdict(set)
+        self._pinyin: dict[str, set[int]] = defaultdict(set)
+        self._sound: dict[str, set[int]] = defaultdict(set)
+        self._initials: dict[str, set[int]] = defaultdict(set)
+        self._sorted: list[tuple[str, int]] = []  # (name or pinyin key, uid), for prefix search
+        self._grams: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        self._overrides: dict[int, set[str]] = defaultdict(set)  # guild → slugs it has its own version of
+        self._hidden: dict[int, set[str]] = defaultdict(set)
+        self._popular: list[IndexEntry] | None = None
+
+    @classmethod
+    def build(cls, entries: Iterable[IndexEntry]) -> SearchIndex:
+        index = cls()
+        for entry in entries:
+            index._insert(entry)
+        index._sorted.sort()
+        return index
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, uid: int) -> IndexEntry | None:
+        return self._entries.get(uid)
+
+    # --- writes ---
+    def add(self, entry: IndexEntry) -> None:
+        if entry.uid in self._entries:
+            self.remove(entry.uid)
+        self._insert(entry, keep_sorted=True)
+
+    def remove(self, uid: int) -> None:
+        entry = self._entries.pop(uid, None)
+        if entry is None:
+            return
+        for key, table in self._tables(entry):
+            bucket = table.get(key)
+            if bucket is not None:
+                bucket.discard(uid)
+                if not bucket:
+                    del table[key]
+        for key in self._searchable(entry):
+            pos = bisect.bisect_left(self._sorted, (key, uid))
+            if pos < len(self._sorted) and self._sorted[pos] == (key, uid):
+                del self._sorted[pos]
+            for gram in _grams(key):
+                self._grams[gram].discard((key, uid))
+        if entry.guild_id:
+            self._overrides[entry.guild_id].discard(entry.slug)
+        self._popular = None
+
+    def hide(self, guild_id: int, slug: str) -> None:
+        self._hidden[guild_id].add(slug)
+
+    def unhide(self, guild_id: int, slug: str) -> None:
+        self._hidden[guild_id].discard(slug)
+
+    def _tables(self, entry: IndexEntry):
+        keys = entry.keys
+        for name in keys.names:
+            yield name, self._names
+        for spelling in keys.pinyin:
+            yield spelling, self._pinyin
+            yield sound_fold(spelling), self._sound
+        for initials in keys.initials:
+            yield initials, self._initials
+
+    @staticmethod
+    def _searchable(entry: IndexEntry) -> set[str]:
+        return set(entry.keys.names) | set(entry.keys.pinyin)
+
+    def _insert(self, entry: IndexEntry, *, keep_sorted: bool = False) -> None:
+        self._entries[entry.uid] = entry
+        for key, table in self._tables(entry):
+            table[key].add(entry.uid)
+        for key in self._searchable(entry):
+            if keep_sorted:
+                bisect.insort(self._sorted, (key, entry.uid))
+            else:
+                self._sorted.append((key, entry.uid))
+            for gram in _grams(key):
+                self._grams[gram].add((key, entry.uid))
+        if entry.guild_id:
+            self._overrides[entry.guild_id].add(entry.slug)
+        self._popular = None
+
+    # --- visibility ---
+    def _visible(self, entry: IndexEntry, guild_id: int) -> bool:
+        if entry.guild_id == 0:
+            return not guild_id or (
+                entry.slug not in self._overrides.get(guild_id, ()) and entry.slug not in self._hidden.get(guild_id, ())
+            )
+        return entry.guild_id == guild_id
+
+    # --- reads ---
+    def search(self, query: str, *, guild_id: int = 0, limit: int = 25) -> list[Hit]:
+        q = normalize(query)
+        if not q:
+            return []
+        best: dict[int, Hit] = {}
+
+        def offer(uids: Iterable[int], tier: int, score: float) -> None:
+            for uid in uids:
+                entry = self._entries[uid]
+                if not self._visible(entry, guild_id):
+                    continue
+                current = best.get(uid)
+                hit = Hit(entry, tier, score)
+                if current is None or hit.rank() < current.rank():
+                    best[uid] = hit
+
+        spelled = query_pinyin(q) or (q if q.isascii() and q.isalnum() else "")
+        offer(self._names.get(q, ()), EXACT, 100.0)
+        if spelled:
+            offer(self._pinyin.get(spelled, ()), PINYIN, 100.0)
+            offer(self._sound.get(sound_fold(spelled), ()), FUZZY_SOUND, 95.0)
+            if q.isascii():
+                offer(self._initials.get(q, ()), INITIALS, 80.0)
+        for prefix in {q, spelled} - {""}:
+            self._offer_prefixes(prefix, offer, limit * 4)
+        if len(best) < limit or not any(h.tier <= PREFIX for h in best.values()):
+            self._offer_fuzzy(q, spelled, offer)
+        return sorted(best.values(), key=Hit.rank)[:limit]
+
+    def _offer_prefixes(self, prefix: str, offer, cap: int) -> None:
+        start = bisect.bisect_left(self._sorted, (prefix, -1))
+        seen = 0
+        for key, uid in self._sorted[start:]:
+            if not key.startswith(prefix) or seen >= cap:
+                break
+            if key != prefix:
+                offer((uid,), PREFIX, 100.0 * len(prefix) / len(key))
+                seen += 1
+
+    def _offer_fuzzy(self, q: str, spelled: str, offer) -> None:
+        probes = {q} | ({spelled} if spelled else set())
+        counts: Counter[tuple[str, int]] = Counter()
+        for probe in probes:
+            for gram in _grams(probe):
+                for key_uid in self._grams.get(gram, ()):
+                    counts[key_uid] += 1
+        for (key, uid), _ in counts.most_common(_FUZZY_CANDIDATES):
+            score = max(fuzz.ratio(probe, key, processor=None) for probe in probes)
+            if score >= _MIN_SUGGESTION_SCORE:
+                offer((uid,), FUZZY, score)
+
+    def resolve(self, query: str, *, guild_id: int = 0) -> Resolution:
+        hits = self.search(query, guild_id=guild_id, limit=10)
+        if not hits:
+            return Resolution("not_found", None, [])
+        top = hits[0]
+        rivals = [h for h in hits[1:] if h.tier == top.tier and h.score >= top.score - 3]
+        confident = False
+        if top.tier in (EXACT, PINYIN):
+            confident = not rivals or top.entry.priority > max(r.entry.priority for r in rivals)
+        elif top.tier == PREFIX:
+            confident = not rivals and top.score >= 75.0
+        elif top.tier == FUZZY:
+            confident = not rivals and top.score >= fuzzy_threshold(len(normalize(query)))
+        if confident:
+            return Resolution("found", top, hits[1:6])
+        return Resolution("suggestions", None, hits[:5])
+
+    def popular(self, *, guild_id: int = 0, limit: int = 25) -> list[IndexEntry]:
+        if self._popular is None:
+            self._popular = sorted(self._entries.values(), key=lambda e: (-e.priority, len(e.term), e.uid))
+        out = []
+        for entry in self._popular:
+            if self._visible(entry, guild_id):
+                out.append(entry)
+                if len(out) >= limit:
+                    break
+        return out
