@@ -56,7 +56,7 @@ def test_every_problem_is_reported_with_line_and_field(tmp_path):
         load_glossary(tmp_path)
     found = {(p.field, p.line) for p in exc.value.problems}
     assert ("summary", 6) in found
-    assert ("category", 14) in found
+    assert ("category", 13) in found
 
 
 def test_missing_fields_unknown_fields_and_bad_related(tmp_path):
