@@ -20,3 +20,44 @@ async def glossary(tmp_path: Path):
         yield g
     finally:
         await g.close()
+
+
+@pytest.fixture
+async def fake_discord():
+    """A simulated Discord on 127.0.0.1; any body that breaks Discord's limits fails the test."""
+    from tests.support.fake_discord import FakeDiscord
+
+    async with FakeDiscord() as fake:
+        yield fake
+        assert fake.violations == [], "the bot sent bodies Discord would reject"
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    from bot.config import Settings
+
+    return Settings(token=None, database_path=tmp_path / "glossary.db", data_dir=DATA_DIR,
+                    dev_guild_id=None, log_level="INFO", timezone="Asia/Shanghai")
+
+
+@pytest.fixture
+async def world(fake_discord, glossary, settings):
+    """The real bot running against the simulated Discord, with one server, a channel and two people."""
+    from bot.client import LiandanBot
+    from tests.support.fake_discord import MANAGE_GUILD, MEMBER_DEFAULT
+
+    guild = fake_discord.add_guild("AI 绘画交流")
+    channel = guild.add_text_channel("炼丹房")
+    world = World(
+        fake=fake_discord, guild=guild, channel=channel,
+        member=guild.add_member("小白"), moderator=guild.add_member("版主", permissions=MEMBER_DEFAULT | MANAGE_GUILD),
+        bot=LiandanBot(settings, glossary),
+    )
+    await fake_discord.run_bot(world.bot)
+    yield world
+    await fake_discord.stop_bot()
+
+
+class World:
+    def __init__(self, **parts):
+        self.__dict__.update(parts)

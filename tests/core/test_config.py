@@ -10,7 +10,9 @@ VALID_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz01234
 @pytest.fixture
 def clean_env(monkeypatch):
     for key in ("DISCORD_TOKEN", "DATABASE_URL", "DATA_DIR", "DEV_GUILD_ID", "LOG_LEVEL", "TIMEZONE"):
-        monkeypatch.delenv(key, raising=False)
+        # setenv first so teardown also removes whatever a .env file loaded during the test.
+        monkeypatch.setenv(key, "")
+        monkeypatch.delenv(key)
     return monkeypatch
 
 

@@ -1,0 +1,626 @@
+"""A small simulated Discord on 127.0.0.1: REST + gateway, enough for slash commands,
+autocomplete, buttons, modals and channel posts.
+
+The bot under test runs discord.py's real HTTP and WebSocket code against it. Every
+body the bot sends is checked against Discord's limits (and official schema) and any
+violation is recorded in `violations`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import discord
+import yarl
+from aiohttp import WSMsgType, web
+
+from tests.support import limits
+
+EPHEMERAL = 64
+ADMINISTRATOR = 1 << 3
+MANAGE_GUILD = 1 << 5
+MEMBER_DEFAULT = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31)  # view, send, embed, history, use commands
+BOT_PERMISSIONS = MEMBER_DEFAULT | (1 << 15)  # + attach files
+
+_ids = itertools.count(1_100_000_000_000_000_000)
+
+
+def snowflake() -> int:
+    return next(_ids)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass
+class User:
+    id: int
+    name: str
+    bot: bool = False
+
+    def payload(self) -> dict:
+        return {"id": str(self.id), "username": self.name, "discriminator": "0", "global_name": self.name,
+                "avatar": None, "bot": self.bot, "public_flags": 0}
+
+
+@dataclass
+class Member:
+    user: User
+    guild: Guild
+    permissions: int = MEMBER_DEFAULT
+    roles: list[int] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    def payload(self, *, with_permissions: bool = True) -> dict:
+        data = {"user": self.user.payload(), "roles": [str(r) for r in self.roles], "joined_at": now_iso(),
+                "deaf": False, "mute": False, "flags": 0, "nick": None, "avatar": None, "pending": False}
+        if with_permissions:
+            data["permissions"] = str(self.permissions)
+        return data
+
+
+@dataclass
+class Channel:
+    id: int
+    guild: Guild
+    name: str
+    bot_can_post: bool = True
+
+    def payload(self) -> dict:
+        overwrites = []
+        if not self.bot_can_post:  # deny send_messages to the bot in this channel
+            overwrites.append({"id": str(self.guild.fake.bot_user.id), "type": 1, "allow": "0", "deny": str(1 << 11)})
+        return {"id": str(self.id), "type": 0, "guild_id": str(self.guild.id), "name": self.name, "position": 0,
+                "permission_overwrites": overwrites, "nsfw": False, "topic": None, "last_message_id": None,
+                "rate_limit_per_user": 0, "parent_id": None, "flags": 0}
+
+
+@dataclass
+class Guild:
+    fake: FakeDiscord
+    id: int
+    name: str
+    channels: dict[int, Channel] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+    roles: dict[int, dict] = field(default_factory=dict)
+
+    def add_text_channel(self, name: str, *, bot_can_post: bool = True) -> Channel:
+        channel = Channel(snowflake(), self, name, bot_can_post)
+        self.channels[channel.id] = channel
+        self.fake.channels[channel.id] = channel
+        return channel
+
+    def add_role(self, name: str, permissions: int = 0) -> int:
+        role_id = snowflake()
+        self.roles[role_id] = {"id": str(role_id), "name": name, "permissions": str(permissions), "position": 1,
+                               "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+        return role_id
+
+    def add_member(self, name: str, *, permissions: int = MEMBER_DEFAULT, roles: list[int] | None = None) -> Member:
+        member = Member(User(snowflake(), name), self, permissions, list(roles or []))
+        self.members[member.id] = member
+        return member
+
+    def payload(self) -> dict:
+        everyone = {"id": str(self.id), "name": "@everyone", "permissions": str(MEMBER_DEFAULT), "position": 0,
+                    "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+        bot_role = {"id": str(self.id + 1), "name": "Liandan", "permissions": str(BOT_PERMISSIONS), "position": 1,
+                    "color": 0, "hoist": False, "managed": True, "mentionable": False, "flags": 0}
+        bot_member = {"user": self.fake.bot_user.payload(), "roles": [str(self.id + 1)], "joined_at": now_iso(),
+                      "deaf": False, "mute": False, "flags": 0}
+        return {
+            "id": str(self.id), "name": self.name, "icon": None, "owner_id": "1", "unavailable": False,
+            "member_count": len(self.members) + 1, "large": False, "features": [], "emojis": [], "stickers": [],
+            "roles": [everyone, bot_role, *self.roles.values()], "channels": [c.payload() for c in self.channels.values()],
+            "members": [bot_member], "threads": [], "voice_states": [], "presences": [], "stage_instances": [],
+            "guild_scheduled_events": [], "preferred_locale": "zh-CN", "premium_tier": 0, "verification_level": 0,
+            "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0,
+            "afk_timeout": 300, "system_channel_flags": 0, "joined_at": now_iso(),
+        }
+
+
+@dataclass
+class Reply:
+    """What a user would see after an interaction: the callback and the resulting message."""
+
+    type: int
+    data: dict
+    message: dict | None = None
+
+    @property
+    def ephemeral(self) -> bool:
+        flags = (self.message or {}).get("flags") or self.data.get("flags") or 0
+        return bool(int(flags) & EPHEMERAL)
+
+    @property
+    def content(self) -> str:
+        return (self.message or self.data).get("content") or ""
+
+    @property
+    def embeds(self) -> list[dict]:
+        return (self.message or self.data).get("embeds") or []
+
+    @property
+    def components(self) -> list[dict]:
+        return (self.message or self.data).get("components") or []
+
+    @property
+    def buttons(self) -> list[dict]:
+        return [c for row in self.components for c in row.get("components", []) if c.get("type") == 2]
+
+    @property
+    def choices(self) -> list[dict]:
+        return self.data.get("choices") or []
+
+
+@dataclass
+class _Pending:
+    id: int
+    token: str
+    channel_id: int
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    reply: Reply | None = None
+    original: dict | None = None
+    followups: list[dict] = field(default_factory=list)
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.app_id = snowflake()
+        self.bot_user = User(self.app_id, "炼丹词典", bot=True)
+        self.guilds: dict[int, Guild] = {}
+        self.channels: dict[int, Channel] = {}
+        self.commands: dict[int | None, list[dict]] = {}
+        self.requests: list[tuple[str, str, Any]] = []
+        self.violations: list[str] = []
+        self._messages: dict[int, list[dict]] = {}
+        self._pending: dict[str, _Pending] = {}
+        self._failures: dict[int, list[int]] = {}  # channel → statuses to answer with, in order (-1 = forever)
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = 0
+        self._identified = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self._saved: tuple | None = None
+        self._bot_task: asyncio.Task | None = None
+        self.bot: discord.Client | None = None
+
+    # --- lifecycle -----------------------------------------------------------------
+    async def __aenter__(self) -> FakeDiscord:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("GET", "/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+        discord.http.Route.BASE = self.api_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+
+    async def stop(self) -> None:
+        await self.stop_bot()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._saved is not None:
+            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def run_bot(self, bot: discord.Client, *, timeout: float = 15) -> None:
+        """Start the bot against this fake and wait until it is ready with commands synced."""
+        bot._connection.guild_ready_timeout = 0.01  # no real guild to wait for
+        self.bot = bot
+        self._identified = asyncio.Event()
+        self._bot_task = asyncio.create_task(bot.start("fake.bot.token"))
+        waiter = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait({waiter, self._bot_task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if self._bot_task in done:
+            waiter.cancel()
+            self._bot_task.result()  # surface the start-up error
+        if waiter not in done:
+            raise TimeoutError("bot did not become ready")
+
+    async def wait_identified(self) -> None:
+        """Until a bot has identified on the gateway and been sent READY and its guilds."""
+        await self._identified.wait()
+
+    async def stop_bot(self) -> None:
+        if self.bot is not None:
+            await self.bot.close()
+        if self._bot_task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(self._bot_task, 5)
+        self.bot = None
+        self._bot_task = None
+        if self._ws is not None:
+            await self._ws.close()
+            self._ws = None
+
+    # --- the world -----------------------------------------------------------------
+    def add_guild(self, name: str = "AI 绘画交流") -> Guild:
+        guild = Guild(self, snowflake(), name)
+        self.guilds[guild.id] = guild
+        return guild
+
+    def messages(self, channel_id: int) -> list[dict]:
+        return list(self._messages.get(channel_id, []))
+
+    def fail_channel(self, channel_id: int, status: int, times: int = -1) -> None:
+        """Answer the next `times` posts to this channel with `status` (-1: until cleared)."""
+        self._failures[channel_id] = [status] * times if times > 0 else [status, -1]
+
+    def clear_failures(self, channel_id: int) -> None:
+        self._failures.pop(channel_id, None)
+
+    def synced(self, guild_id: int | None = None) -> list[dict]:
+        return self.commands.get(guild_id, [])
+
+    # --- gateway -------------------------------------------------------------------
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 45000}})
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            op = payload.get("op")
+            if op == 1:
+                await ws.send_json({"op": 11})
+            elif op == 2:
+                await self._dispatch("READY", {
+                    "v": 10, "user": self.bot_user.payload(), "session_id": "fake-session",
+                    "resume_gateway_url": self.gateway_url, "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+                    "application": {"id": str(self.app_id), "flags": 0}, "private_channels": [], "relationships": [],
+                })
+                for guild in self.guilds.values():
+                    await self._dispatch("GUILD_CREATE", guild.payload())
+                self._identified.set()
+        return ws
+
+    async def _dispatch(self, event: str, data: dict) -> None:
+        assert self._ws is not None, "the bot is not connected"
+        self._seq += 1
+        await self._ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
+
+    # --- REST ----------------------------------------------------------------------
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body: Any = None
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                body = await request.json()
+            elif request.content_type.startswith("multipart/"):
+                form = await request.post()
+                body = json.loads(form["payload_json"]) if "payload_json" in form else {}
+                body["_files"] = [k for k in form if k != "payload_json"]
+        self.requests.append((request.method, path, body))
+        for method, pattern, handler in self._routes:
+            if method == request.method:
+                match = re.fullmatch(pattern, path)
+                if match:
+                    return await handler(self, request, body, *match.groups())
+        return self._json({"message": f"fake Discord has no route {request.method} {path}", "code": 0}, 404)
+
+    @staticmethod
+    def _json(data: Any, status: int = 200, headers: dict | None = None) -> web.Response:
+        # Exactly application/json: discord.py reads a charset suffix as text.
+        return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json",
+                            headers=headers)
+
+    def _check(self, problems: list[str], where: str) -> None:
+        self.violations += [f"{where}: {p}" for p in problems]
+
+    async def _me(self, request, body):
+        return self._json(self.bot_user.payload())
+
+    async def _application(self, request, body):
+        return self._json({"id": str(self.app_id), "name": "炼丹词典", "description": "", "icon": None,
+                           "bot_public": True, "bot_require_code_grant": False, "verify_key": "0" * 64,
+                           "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": None},
+                           "flags": 0})
+
+    async def _put_commands(self, request, body, app_id, guild_id=None):
+        key = int(guild_id) if guild_id else None
+        for command in body:
+            self._check(limits.command_problems(command), "command sync")
+        stored = []
+        for command in body:
+            stored.append({**command, "id": str(snowflake()), "application_id": str(self.app_id),
+                           "guild_id": str(key) if key else None, "version": "1", "default_member_permissions":
+                           command.get("default_member_permissions"), "dm_permission": command.get("dm_permission", True)})
+        self.commands[key] = stored
+        return self._json(stored)
+
+    async def _put_guild_commands(self, request, body, app_id, guild_id):
+        return await self._put_commands(request, body, app_id, guild_id)
+
+    async def _get_channel(self, request, body, channel_id):
+        channel = self.channels.get(int(channel_id))
+        if channel is None:
+            return self._json({"message": "Unknown Channel", "code": 10003}, 404)
+        return self._json(channel.payload())
+
+    def _new_message(self, channel_id: int, body: dict, *, flags: int = 0, interaction: bool = False) -> dict:
+        message = {
+            "id": str(snowflake()), "channel_id": str(channel_id), "author": self.bot_user.payload(),
+            "content": body.get("content") or "", "timestamp": now_iso(), "edited_timestamp": None, "tts": False,
+            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "embeds": body.get("embeds") or [], "components": body.get("components") or [], "pinned": False,
+            "type": 20 if interaction else 0, "flags": flags | int(body.get("flags") or 0),
+        }
+        channel = self.channels.get(channel_id)
+        if channel is not None:
+            message["guild_id"] = str(channel.guild.id)
+        self._messages.setdefault(channel_id, []).append(message)
+        return message
+
+    def _find_message(self, message_id: int) -> dict | None:
+        for messages in self._messages.values():
+            for m in messages:
+                if int(m["id"]) == message_id:
+                    return m
+        return None
+
+    def _edit(self, message: dict, body: dict) -> dict:
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                message[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        message["edited_timestamp"] = now_iso()
+        return message
+
+    async def _post_message(self, request, body, channel_id):
+        cid = int(channel_id)
+        queue = self._failures.get(cid)
+        if queue:
+            status = queue[0]
+            if len(queue) == 1 or queue[1] != -1:
+                queue.pop(0)
+            if status == 429:
+                return self._json({"message": "You are being rate limited.", "retry_after": 0.01, "global": False}, 429,
+                                  {"Retry-After": "0.01", "X-RateLimit-Scope": "user"})
+            codes = {403: 50013, 404: 10003}
+            return self._json({"message": "fake failure", "code": codes.get(status, 0)}, status)
+        if cid not in self.channels:
+            return self._json({"message": "Unknown Channel", "code": 10003}, 404)
+        self._check(limits.message_problems(body), "channel message")
+        self._check(limits.schema_problems("#/components/schemas/MessageCreateRequest", body), "channel message")
+        return self._json(self._new_message(cid, body))
+
+    async def _patch_message(self, request, body, channel_id, message_id):
+        message = self._find_message(int(message_id))
+        if message is None:
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        self._check(limits.message_problems(body, creating=False), "message edit")
+        return self._json(self._edit(message, body))
+
+    async def _callback(self, request, body, interaction_id, token):
+        pending = self._pending.get(token)
+        if pending is None:
+            return self._json({"message": "Unknown interaction", "code": 10062}, 404)
+        if pending.reply is not None:
+            return self._json({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
+        kind = body["type"]
+        data = body.get("data") or {}
+        self._check(limits.callback_problems(body), f"callback type {kind}")
+        schema = {4: "CreateMessageInteractionCallbackRequest", 7: "UpdateMessageInteractionCallbackRequest",
+                  8: "ApplicationCommandAutocompleteCallbackRequest", 9: "ModalInteractionCallbackRequest"}.get(kind)
+        if schema:
+            self._check(limits.schema_problems(f"#/components/schemas/{schema}", body), f"callback type {kind}")
+        message = None
+        if kind == 4:
+            message = self._new_message(pending.channel_id, data, interaction=True)
+            pending.original = message
+        elif kind == 5:
+            message = self._new_message(pending.channel_id, {"flags": data.get("flags", 0)}, interaction=True)
+            pending.original = message
+        elif kind == 7 and pending.original is not None:
+            message = self._edit(pending.original, data)
+        pending.reply = Reply(kind, data, message)
+        if kind not in (5, 6):
+            pending.done.set()
+        resource: dict = {"type": kind}
+        if message is not None:
+            resource["message"] = message
+        return self._json({
+            "interaction": {"id": str(pending.id), "type": 2, "response_message_id": message["id"] if message else None,
+                            "response_message_loading": kind == 5, "response_message_ephemeral":
+                            bool(int((message or {}).get("flags") or 0) & EPHEMERAL), "activity_instance_id": None},
+            "resource": resource,
+        })
+
+    async def _webhook_original(self, request, body, app_id, token):
+        pending = self._pending.get(token)
+        if pending is None or pending.original is None:
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        if request.method == "GET":
+            return self._json(pending.original)
+        if request.method == "DELETE":
+            self._messages[pending.channel_id].remove(pending.original)
+            return web.Response(status=204)
+        self._check(limits.message_problems(body, creating=False), "edit original")
+        message = self._edit(pending.original, body)
+        if pending.reply is not None and pending.reply.type in (5, 6):
+            pending.reply = Reply(pending.reply.type, body, message)
+            pending.done.set()
+        return self._json(message)
+
+    async def _webhook_message(self, request, body, app_id, token, message_id):
+        message = self._find_message(int(message_id))
+        if message is None:
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        if request.method == "GET":
+            return self._json(message)
+        self._check(limits.message_problems(body, creating=False), "edit followup")
+        return self._json(self._edit(message, body))
+
+    async def _followup(self, request, body, app_id, token):
+        pending = self._pending.get(token)
+        if pending is None:
+            return self._json({"message": "Unknown Webhook", "code": 10015}, 404)
+        self._check(limits.message_problems(body), "followup")
+        message = self._new_message(pending.channel_id, body, interaction=True)
+        pending.followups.append(message)
+        if pending.reply is not None and pending.reply.type in (5, 6):
+            pending.reply = Reply(pending.reply.type, body, message)
+        pending.done.set()
+        return self._json(message)
+
+    _routes: ClassVar[list] = [
+        ("GET", r"/users/@me", _me),
+        ("GET", r"/oauth2/applications/@me", _application),
+        ("PUT", r"/applications/(\d+)/commands", _put_commands),
+        ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", _put_guild_commands),
+        ("GET", r"/channels/(\d+)", _get_channel),
+        ("POST", r"/channels/(\d+)/messages", _post_message),
+        ("PATCH", r"/channels/(\d+)/messages/(\d+)", _patch_message),
+        ("POST", r"/interactions/(\d+)/([^/]+)/callback", _callback),
+        ("GET", r"/webhooks/(\d+)/([^/]+)/messages/@original", _webhook_original),
+        ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/@original", _webhook_original),
+        ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/@original", _webhook_original),
+        ("GET", r"/webhooks/(\d+)/([^/]+)/messages/(\d+)", _webhook_message),
+        ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/(\d+)", _webhook_message),
+        ("POST", r"/webhooks/(\d+)/([^/]+)", _followup),
+    ]
+
+    # --- users acting ----------------------------------------------------------------
+    def _command(self, guild: Guild, name: str) -> dict:
+        for command in self.commands.get(guild.id, []) + self.commands.get(None, []):
+            if command["name"] == name:
+                return command
+        raise AssertionError(f"/{name} was never synced to Discord")
+
+    def _interaction(self, kind: int, guild: Guild, member: Member, channel: Channel | None, data: dict,
+                     locale: str, message: dict | None = None) -> tuple[dict, _Pending]:
+        channel = channel or next(iter(guild.channels.values()), None) or guild.add_text_channel("general")
+        interaction_id = snowflake()
+        token = f"token-{interaction_id}"
+        pending = _Pending(interaction_id, token, channel.id)
+        self._pending[token] = pending
+        payload = {
+            "id": str(interaction_id), "application_id": str(self.app_id), "type": kind, "token": token, "version": 1,
+            "guild_id": str(guild.id), "channel_id": str(channel.id), "channel": channel.payload(),
+            "member": member.payload(), "app_permissions": str(BOT_PERMISSIONS), "entitlements": [],
+            "authorizing_integration_owners": {"0": str(guild.id)}, "context": 0,
+            "attachment_size_limit": 26214400, "locale": locale, "guild_locale": "zh-CN", "data": data,
+        }
+        if message is not None:
+            payload["message"] = message
+            pending.original = message
+        return payload, pending
+
+    async def _send(self, payload: dict, pending: _Pending, timeout: float) -> Reply:
+        await self._dispatch("INTERACTION_CREATE", payload)
+        try:
+            await asyncio.wait_for(pending.done.wait(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"the bot did not answer interaction type {payload['type']} in {timeout}s") from None
+        assert pending.reply is not None
+        return pending.reply
+
+    def _options(self, spec_options: list[dict], values: dict[str, Any], resolved: dict) -> list[dict]:
+        out = []
+        for name, value in values.items():
+            spec = next((o for o in spec_options if o["name"] == name), None)
+            if spec is None:
+                raise AssertionError(f"no option {name!r}; the command has {[o['name'] for o in spec_options]}")
+            if isinstance(value, Channel):
+                resolved.setdefault("channels", {})[str(value.id)] = {**value.payload(), "permissions": str(BOT_PERMISSIONS)}
+                value = str(value.id)
+            out.append({"name": name, "type": spec["type"], "value": value})
+        return out
+
+    def _command_data(self, guild: Guild, path: str, values: dict[str, Any], focused: str | None = None) -> dict:
+        names = path.split()
+        command = self._command(guild, names[0])
+        resolved: dict = {}
+        node, container = command, None
+        data = {"id": command["id"], "name": names[0], "type": 1, "guild_id": str(guild.id)}
+        top: list[dict] = []
+        container = top
+        for sub in names[1:]:
+            node = next(o for o in node.get("options", []) if o["name"] == sub)
+            entry = {"name": sub, "type": node["type"], "options": []}
+            container.append(entry)
+            container = entry["options"]
+        options = self._options(node.get("options", []), values, resolved)
+        for option in options:
+            if option["name"] == focused:
+                option["focused"] = True
+        container.extend(options)
+        data["options"] = top
+        if resolved:
+            data["resolved"] = resolved
+        return data
+
+    async def slash(self, guild: Guild, member: Member, path: str, *, channel: Channel | None = None,
+                    locale: str = "zh-CN", timeout: float = 5, **options: Any) -> Reply:
+        data = self._command_data(guild, path, options)
+        payload, pending = self._interaction(2, guild, member, channel, data, locale)
+        return await self._send(payload, pending, timeout)
+
+    async def autocomplete(self, guild: Guild, member: Member, path: str, option: str, value: str, *,
+                           locale: str = "zh-CN", **others: Any) -> list[dict]:
+        data = self._command_data(guild, path, {**others, option: value}, focused=option)
+        payload, pending = self._interaction(4, guild, member, None, data, locale)
+        reply = await self._send(payload, pending, 3)  # Discord gives up after 3 seconds
+        assert reply.type == 8, f"autocomplete answered with type {reply.type}"
+        return reply.choices
+
+    async def click(self, message: dict, member: Member, *, custom_id: str | None = None, label: str | None = None,
+                    locale: str = "zh-CN") -> Reply:
+        buttons = [c for row in message.get("components", []) for c in row.get("components", []) if c.get("type") == 2]
+        button = next((b for b in buttons if b.get("custom_id") == custom_id or (label and b.get("label") == label)), None)
+        if button is None:
+            raise AssertionError(f"no button {custom_id or label!r} among {[b.get('label') for b in buttons]}")
+        if button.get("disabled"):
+            raise AssertionError(f"button {button.get('label')!r} is disabled")
+        channel = self.channels[int(message["channel_id"])]
+        data = {"custom_id": button["custom_id"], "component_type": 2}
+        payload, pending = self._interaction(3, channel.guild, member, channel, data, locale, message=message)
+        return await self._send(payload, pending, 5)
+
+    async def submit_modal(self, modal: Reply, member: Member, values: dict[str, str], *,
+                           guild: Guild | None = None, locale: str = "zh-CN") -> Reply:
+        assert modal.type == 9, f"expected a modal (type 9), got type {modal.type}"
+        rows = []
+        for row in modal.data.get("components", []):
+            if row.get("type") == 18:  # label wrapping one input
+                inner = row["component"]
+                rows.append({"type": 18, "component": {"type": inner["type"], "custom_id": inner["custom_id"],
+                                                        "value": values.get(inner["custom_id"], "")}})
+            else:
+                rows.append({"type": 1, "components": [
+                    {"type": c["type"], "custom_id": c["custom_id"], "value": values.get(c["custom_id"], "")}
+                    for c in row.get("components", [])]})
+        guild = guild or member.guild
+        data = {"custom_id": modal.data["custom_id"], "components": rows}
+        payload, pending = self._interaction(5, guild, member, None, data, locale)
+        return await self._send(payload, pending, 5)

@@ -1,0 +1,175 @@
+"""Discord's limits, checked on every body the bot sends to the simulated Discord.
+
+Where ../shared/reference/discord-api-spec/openapi.json exists, bodies are also
+validated against Discord's official OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "reference" / "discord-api-spec" / "openapi.json"
+_COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+MESSAGE_CALLBACKS = {4, 7}
+
+
+def _embed_problems(embeds: list[dict]) -> list[str]:
+    out = []
+    if len(embeds) > 10:
+        out.append(f"{len(embeds)} embeds > 10")
+    total = 0
+    for i, e in enumerate(embeds):
+        def check(value: str | None, limit: int, what: str, i: int = i) -> int:
+            n = len(value or "")
+            if n > limit:
+                out.append(f"embed {i} {what} is {n} > {limit}")
+            return n
+
+        total += check(e.get("title"), 256, "title")
+        total += check(e.get("description"), 4096, "description")
+        total += check((e.get("footer") or {}).get("text"), 2048, "footer")
+        total += check((e.get("author") or {}).get("name"), 256, "author")
+        fields = e.get("fields") or []
+        if len(fields) > 25:
+            out.append(f"embed {i} has {len(fields)} fields > 25")
+        for f in fields:
+            total += check(f.get("name"), 256, "field name")
+            total += check(f.get("value"), 1024, "field value")
+            if not f.get("name") or not f.get("value"):
+                out.append(f"embed {i} has an empty field name or value")
+    if total > 6000:
+        out.append(f"embeds total {total} > 6000")
+    return out
+
+
+def _component_problems(rows: list[dict]) -> list[str]:
+    out = []
+    if len(rows) > 5:
+        out.append(f"{len(rows)} action rows > 5")
+    for row in rows:
+        children = row.get("components") or []
+        if row.get("type") == 1 and len(children) > 5:
+            out.append(f"action row with {len(children)} components > 5")
+        for c in children:
+            if len(c.get("label") or "") > 80:
+                out.append(f"button label {c.get('label')!r} > 80")
+            if len(c.get("custom_id") or "") > 100:
+                out.append(f"custom_id {c.get('custom_id')!r} > 100")
+    return out
+
+
+def _mentions_problems(body: dict) -> list[str]:
+    mentions = body.get("allowed_mentions")
+    if mentions is None:
+        return ["allowed_mentions missing: the message could ping someone"]
+    if mentions.get("parse") or mentions.get("users") or mentions.get("roles") or mentions.get("replied_user"):
+        return [f"allowed_mentions {mentions} lets the message ping someone"]
+    return []
+
+
+def message_problems(body: dict, *, creating: bool = True) -> list[str]:
+    out = []
+    if len(body.get("content") or "") > 2000:
+        out.append("content > 2000")
+    out += _embed_problems(body.get("embeds") or [])
+    out += _component_problems(body.get("components") or [])
+    if creating or body.get("content") or body.get("embeds"):
+        out += _mentions_problems(body)
+    return out
+
+
+def modal_problems(data: dict) -> list[str]:
+    out = []
+    if len(data.get("title") or "") > 45:
+        out.append("modal title > 45")
+    rows = data.get("components") or []
+    if len(rows) > 5:
+        out.append(f"modal has {len(rows)} components > 5")
+    for row in rows:
+        inner = row.get("components") or ([row["component"]] if "component" in row else [])
+        label = row.get("label")
+        for c in inner:
+            label = c.get("label") or label
+            if (c.get("max_length") or 0) > 4000:
+                out.append("text input max_length > 4000")
+        if label and len(label) > 45:
+            out.append(f"text input label {label!r} > 45")
+    return out
+
+
+def autocomplete_problems(data: dict) -> list[str]:
+    choices = data.get("choices") or []
+    out = [f"{len(choices)} choices > 25"] if len(choices) > 25 else []
+    for c in choices:
+        if not 1 <= len(c.get("name") or "") <= 100:
+            out.append(f"choice name {c.get('name')!r} not 1-100 characters")
+        if len(str(c.get("value"))) > 100:
+            out.append(f"choice value {c.get('value')!r} > 100")
+    return out
+
+
+def command_problems(command: dict, path: str = "") -> list[str]:
+    out = []
+    name = command.get("name", "")
+    where = f"{path}{name}"
+    if not _COMMAND_NAME.match(name) or name != name.lower():
+        out.append(f"command name {where!r} invalid")
+    descriptions = [command.get("description", ""), *list((command.get("description_localizations") or {}).values())]
+    if command.get("type", 1) == 1:
+        for d in descriptions:
+            if not 1 <= len(d) <= 100:
+                out.append(f"{where}: description {d!r} not 1-100 characters")
+    options = command.get("options") or []
+    if len(options) > 25:
+        out.append(f"{where}: {len(options)} options > 25")
+    for option in options:
+        out += command_problems({**option, "type": 1}, f"{where} ")
+        if len(option.get("choices") or []) > 25:
+            out.append(f"{where} {option.get('name')}: > 25 choices")
+    return out
+
+
+def callback_problems(body: dict) -> list[str]:
+    kind = body.get("type")
+    data = body.get("data") or {}
+    if kind in MESSAGE_CALLBACKS:
+        return message_problems(data, creating=kind == 4)
+    if kind == 8:
+        return autocomplete_problems(data)
+    if kind == 9:
+        return modal_problems(data)
+    return []
+
+
+# --- the official schema -------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _spec() -> dict | None:
+    if not SPEC_PATH.exists():
+        return None
+    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _validator(schema_ref: str):
+    from jsonschema import Draft202012Validator
+
+    spec = _spec()
+    root = {"$ref": schema_ref, "components": spec["components"]}
+    return Draft202012Validator(root)
+
+
+def schema_problems(schema_ref: str, body: Any) -> list[str]:
+    """Validate against '#/components/schemas/<Name>'; nothing to say when the spec is absent."""
+    if _spec() is None:
+        return []
+    errors = sorted(_validator(schema_ref).iter_errors(body), key=lambda e: list(e.path))
+    return [f"schema {schema_ref.rsplit('/', 1)[-1]}: {'/'.join(map(str, e.path))}: {e.message[:200]}" for e in errors[:5]]
+
+
+def has_official_schema() -> bool:
+    return _spec() is not None
