@@ -43,14 +43,31 @@ class TermKeys:
     names: tuple[str, ...]     # normalised names and aliases
     pinyin: tuple[str, ...]    # toneless full pinyin of names with Chinese characters, main reading first
     initials: tuple[str, ...]  # first letters of those syllables (zl for 炸炉)
+    sounds: tuple[str, ...] = ()  # pinyin with 模糊音 folded (z/zh, n/l, an/ang, ...)
 
     def to_json(self) -> str:
-        return json.dumps([self.names, self.pinyin, self.initials], ensure_ascii=False, separators=(",", ":"))
+        return json.dumps([self.names, self.pinyin, self.initials, self.sounds], ensure_ascii=False,
+                          separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> TermKeys:
-        names, py, initials = json.loads(text)
-        return cls(tuple(names), tuple(py), tuple(initials))
+        names, py, initials, *rest = json.loads(text)
+        sounds = rest[0] if rest else _sounds(py)
+        return cls(tuple(names), tuple(py), tuple(initials), tuple(sounds))
+
+
+# Common 模糊音 confusions in pinyin input: folding both sides lets zalu find 炸炉.
+_SOUND_FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+def sound_fold(spelling: str) -> str:
+    for old, new in _SOUND_FOLDS:
+        spelling = spelling.replace(old, new)
+    return spelling
+
+
+def _sounds(spellings) -> list[str]:
+    return list(dict.fromkeys(sound_fold(s) for s in spellings))
 
 
 @lru_cache(maxsize=8192)
@@ -102,4 +119,4 @@ def compute_keys(names: Sequence[str]) -> TermKeys:
             py, ini = _pinyin_forms(key)
             spellings += [p for p in py if p not in spellings]
             initials += [i for i in ini if i not in initials]
-    return TermKeys(tuple(normalised), tuple(spellings), tuple(initials))
+    return TermKeys(tuple(normalised), tuple(spellings), tuple(initials), tuple(_sounds(spellings)))

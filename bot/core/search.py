@@ -15,38 +15,28 @@ an n-gram inverted index, so a keystroke never scans every term.
 from __future__ import annotations
 
 import bisect
-import re
-from collections import Counter, defaultdict
+import itertools
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from bot.core.keys import TermKeys, query_pinyin
+from bot.core.keys import TermKeys, query_pinyin, sound_fold
 from bot.core.normalize import normalize
 
 EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
-_FUZZY_CANDIDATES = 300
+_FUZZY_CANDIDATES = 600   # keys scored per probe, drawn from the rarest shared n-grams
+_RAREST_GRAMS = 4
+_ENOUGH_BETTER_HITS = 5    # with this many exact/pinyin/prefix hits, skip fuzzy scoring
 _MIN_SUGGESTION_SCORE = 60.0
-
-_SOUND_FOLDS = [(re.compile(p), r) for p, r in (
-    (r"zh", "z"), (r"ch", "c"), (r"sh", "s"), (r"l", "n"),
-    (r"ang", "an"), (r"eng", "en"), (r"ing", "in"),
-)]
-
-
-def sound_fold(spelling: str) -> str:
-    for pattern, replacement in _SOUND_FOLDS:
-        spelling = pattern.sub(replacement, spelling)
-    return spelling
-
 
 def _grams(text: str) -> set[str]:
     """Bigrams, plus single characters for short keys (two-character Chinese words)."""
-    grams = {text[i:i + 2] for i in range(len(text) - 1)}
+    grams = set(map(str.__add__, text, text[1:]))
     if len(text) <= 3:
-        grams |= set(text)
+        grams.update(text)
     return grams
 
 
@@ -88,14 +78,24 @@ class Resolution:
 
 
 class SearchIndex:
+    """Exact tables map a key to a tuple of uids (most keys have one owner, and a
+    tuple is far smaller than a set). N-gram postings are plain lists of key ids;
+    removed keys become tombstones, skipped at query time, so writes stay O(keys of
+    one term) and a start-up build is a few list appends per key.
+    """
+
     def __init__(self) -> None:
         self._entries: dict[int, IndexEntry] = {}
-        self._names: dict[str, set[int]] = defaultdict(set)
-        self._pinyin: dict[str, set[int]] = defaultdict(set)
-        self._sound: dict[str, set[int]] = defaultdict(set)
-        self._initials: dict[str, set[int]] = defaultdict(set)
+        self._names: dict[str, tuple[int, ...]] = {}
+        self._pinyin: dict[str, tuple[int, ...]] = {}
+        self._sound: dict[str, tuple[int, ...]] = {}
+        self._initials: dict[str, tuple[int, ...]] = {}
         self._sorted: list[tuple[str, int]] = []  # (name or pinyin key, uid), for prefix search
-        self._grams: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        self._grams: dict[str, list[int]] = defaultdict(list)  # n-gram → key ids
+        self._key_text: list[str] = []
+        self._key_owner: list[int] = []
+        self._dead: set[int] = set()
+        self._kids_of: dict[int, list[int]] = {}
         self._overrides: dict[int, set[str]] = defaultdict(set)  # guild → slugs it has its own version of
         self._hidden: dict[int, set[str]] = defaultdict(set)
         self._popular: list[IndexEntry] | None = None
@@ -104,7 +104,7 @@ class SearchIndex:
     def build(cls, entries: Iterable[IndexEntry]) -> SearchIndex:
         index = cls()
         for entry in entries:
-            index._insert(entry)
+            index._insert(entry, keep_sorted=False)
         index._sorted.sort()
         return index
 
@@ -125,17 +125,16 @@ class SearchIndex:
         if entry is None:
             return
         for key, table in self._tables(entry):
-            bucket = table.get(key)
-            if bucket is not None:
-                bucket.discard(uid)
-                if not bucket:
-                    del table[key]
+            owners = tuple(u for u in table.get(key, ()) if u != uid)
+            if owners:
+                table[key] = owners
+            else:
+                table.pop(key, None)
         for key in self._searchable(entry):
             pos = bisect.bisect_left(self._sorted, (key, uid))
             if pos < len(self._sorted) and self._sorted[pos] == (key, uid):
                 del self._sorted[pos]
-            for gram in _grams(key):
-                self._grams[gram].discard((key, uid))
+        self._dead.update(self._kids_of.pop(uid, ()))
         if entry.guild_id:
             self._overrides[entry.guild_id].discard(entry.slug)
         self._popular = None
@@ -152,25 +151,43 @@ class SearchIndex:
             yield name, self._names
         for spelling in keys.pinyin:
             yield spelling, self._pinyin
-            yield sound_fold(spelling), self._sound
+        for sound in keys.sounds:
+            yield sound, self._sound
         for initials in keys.initials:
             yield initials, self._initials
 
     @staticmethod
-    def _searchable(entry: IndexEntry) -> set[str]:
-        return set(entry.keys.names) | set(entry.keys.pinyin)
+    def _searchable(entry: IndexEntry) -> list[str]:
+        return list(dict.fromkeys(entry.keys.names + entry.keys.pinyin))
 
-    def _insert(self, entry: IndexEntry, *, keep_sorted: bool = False) -> None:
-        self._entries[entry.uid] = entry
-        for key, table in self._tables(entry):
-            table[key].add(entry.uid)
-        for key in self._searchable(entry):
+    def _insert(self, entry: IndexEntry, *, keep_sorted: bool) -> None:
+        # Hot at start-up (once per term, 100k+ times): locals and no generators.
+        uid = entry.uid
+        keys = entry.keys
+        self._entries[uid] = entry
+        for table, texts in ((self._names, keys.names), (self._pinyin, keys.pinyin),
+                             (self._sound, keys.sounds), (self._initials, keys.initials)):
+            for key in texts:
+                owners = table.get(key)
+                if owners is None:
+                    table[key] = (uid,)
+                elif uid not in owners:
+                    table[key] = (*owners, uid)
+        kids = self._kids_of.setdefault(uid, [])
+        grams, key_text, key_owner, ordered = self._grams, self._key_text, self._key_owner, self._sorted
+        names = keys.names
+        for key in dict.fromkeys(names + keys.pinyin):
             if keep_sorted:
-                bisect.insort(self._sorted, (key, entry.uid))
+                bisect.insort(ordered, (key, uid))
             else:
-                self._sorted.append((key, entry.uid))
-            for gram in _grams(key):
-                self._grams[gram].add((key, entry.uid))
+                ordered.append((key, uid))
+            kid = len(key_text)
+            key_text.append(key)
+            key_owner.append(uid)
+            kids.append(kid)
+            if key in names:  # pinyin typos are caught by the pinyin tiers; n-grams only for names
+                for gram in _grams(key):
+                    grams[gram].append(kid)
         if entry.guild_id:
             self._overrides[entry.guild_id].add(entry.slug)
         self._popular = None
@@ -208,32 +225,43 @@ class SearchIndex:
             if q.isascii():
                 offer(self._initials.get(q, ()), INITIALS, 80.0)
         for prefix in {q, spelled} - {""}:
-            self._offer_prefixes(prefix, offer, limit * 4)
-        if len(best) < limit or not any(h.tier <= PREFIX for h in best.values()):
-            self._offer_fuzzy(q, spelled, offer)
+            self._offer_prefixes(prefix, offer, limit * 2)
+        if sum(1 for h in best.values() if h.tier <= INITIALS) < _ENOUGH_BETTER_HITS:
+            for probe in {q, spelled} - {""}:
+                self._offer_fuzzy(probe, offer)
         return sorted(best.values(), key=Hit.rank)[:limit]
 
     def _offer_prefixes(self, prefix: str, offer, cap: int) -> None:
-        start = bisect.bisect_left(self._sorted, (prefix, -1))
-        seen = 0
-        for key, uid in self._sorted[start:]:
-            if not key.startswith(prefix) or seen >= cap:
+        keys = self._sorted
+        pos = bisect.bisect_left(keys, (prefix, -1))
+        end = min(len(keys), pos + cap + 1)  # index walk: slicing would copy the whole tail
+        while pos < end:
+            key, uid = keys[pos]
+            if not key.startswith(prefix):
                 break
             if key != prefix:
                 offer((uid,), PREFIX, 100.0 * len(prefix) / len(key))
-                seen += 1
+            pos += 1
 
-    def _offer_fuzzy(self, q: str, spelled: str, offer) -> None:
-        probes = {q} | ({spelled} if spelled else set())
-        counts: Counter[tuple[str, int]] = Counter()
-        for probe in probes:
-            for gram in _grams(probe):
-                for key_uid in self._grams.get(gram, ()):
-                    counts[key_uid] += 1
-        for (key, uid), _ in counts.most_common(_FUZZY_CANDIDATES):
-            score = max(fuzz.ratio(probe, key, processor=None) for probe in probes)
-            if score >= _MIN_SUGGESTION_SCORE:
-                offer((uid,), FUZZY, score)
+    def _offer_fuzzy(self, probe: str, offer) -> None:
+        """Score only keys sharing the probe's rarest n-grams: a typo keeps most of them."""
+        postings = sorted((self._grams.get(g, ()) for g in _grams(probe)), key=len)
+        candidates: set[int] = set()
+        for posting in postings[:_RAREST_GRAMS]:
+            if not posting:
+                continue
+            if candidates and len(candidates) + len(posting) > _FUZZY_CANDIDATES:
+                break
+            candidates.update(posting)
+        candidates -= self._dead
+        if not candidates:
+            return
+        kids = list(itertools.islice(candidates, _FUZZY_CANDIDATES))
+        texts = [self._key_text[k] for k in kids]
+        for _, score, pos in process.extract(
+            probe, texts, scorer=fuzz.ratio, processor=None, score_cutoff=_MIN_SUGGESTION_SCORE, limit=50
+        ):
+            offer((self._key_owner[kids[pos]],), FUZZY, score)
 
     def resolve(self, query: str, *, guild_id: int = 0) -> Resolution:
         hits = self.search(query, guild_id=guild_id, limit=10)

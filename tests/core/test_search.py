@@ -1,0 +1,104 @@
+"""Search behaviour users notice: tiers, typos, confidence, and which server sees what."""
+
+import pytest
+
+from bot.core.keys import TermKeys, compute_keys
+from bot.core.normalize import normalize
+from bot.core.search import IndexEntry, SearchIndex
+
+
+def entry(uid: int, slug: str, term: str, en: str = "", aliases=(), guild_id: int = 0, priority: int = 0) -> IndexEntry:
+    return IndexEntry(uid, guild_id, slug, term, en, compute_keys([term, en, *aliases]), priority)
+
+
+@pytest.fixture
+def index() -> SearchIndex:
+    return SearchIndex.build([
+        entry(1, "zhalu", "炸炉", "Overtrained", ["炸丹炉"]),
+        entry(2, "feidan", "废丹", "Failed model"),
+        entry(3, "liandan", "炼丹", "Model training"),
+        entry(4, "mozhang", "魔杖", "Generation parameters"),
+        entry(5, "dreambooth", "DreamBooth", "DreamBooth", ["db", "梦展"]),
+        entry(6, "seed", "种子", "Seed", ["seed"]),
+        entry(7, "mj-seed", "--seed", "Seed parameter"),
+        entry(8, "sd", "Stable Diffusion", "Stable Diffusion", ["SD"]),
+        entry(9, "denoise", "重绘幅度", "Denoising strength"),
+    ])
+
+
+@pytest.mark.parametrize(
+    ("text", "normal"),
+    [("ＬｏＲＡ", "lora"), ("炸爐", "炸炉"), ("Stable  Diffusion", "stablediffusion"), ("stable-diffusion", "stablediffusion"),
+     ("DALL·E", "dalle"), ("--seed", "--seed"), ("—seed", "--seed"), ("/imagine", "/imagine"), ("::", "::"), ("　ＳＤ ", "sd")],
+)
+def test_normalisation_folds_trivial_variants(text, normal):
+    assert normalize(text) == normal
+
+
+def test_keys_round_trip_and_fix_domain_readings():
+    keys = compute_keys(["重绘幅度", "长宽比"])
+    assert "chonghuifudu" in keys.pinyin and "changkuanbi" in keys.pinyin
+    assert TermKeys.from_json(keys.to_json()) == keys
+
+
+@pytest.mark.parametrize("query", ["炸炉", "炸爐", "zhalu", "炸芦", "炸丹炉"])
+def test_the_ways_people_type_zhalu(index, query):
+    resolution = index.resolve(query)
+    assert resolution.status == "found" and resolution.hit.entry.slug == "zhalu"
+
+
+def test_parameter_markers_keep_seed_and_dash_seed_apart(index):
+    assert index.resolve("seed").hit.entry.slug == "seed"
+    assert index.resolve("--seed").hit.entry.slug == "mj-seed"
+
+
+def test_initials_rank_below_exact_names(index):
+    # "db" is DreamBooth's alias; it is also the initials of nothing here, but mz collides only as initials.
+    assert index.resolve("db").hit.entry.slug == "dreambooth"
+    assert index.resolve("mz").status == "suggestions"
+
+
+def test_far_off_queries_are_not_answered_confidently(index):
+    assert index.resolve("炸鸡").status != "found"
+    assert index.resolve("qxzjvkw").status == "not_found"
+
+
+def test_prefix_autocomplete(index):
+    assert index.search("stab")[0].entry.slug == "sd"
+    assert index.search("zha")[0].entry.slug == "zhalu"
+
+
+def test_servers_see_their_own_terms_only(index):
+    index.add(entry(100, "g-xiaohei", "小黑", "Our mascot", guild_id=111))
+    assert index.resolve("小黑", guild_id=111).hit.entry.uid == 100
+    assert index.resolve("小黑", guild_id=222).status != "found"
+    assert index.resolve("小黑").status != "found"  # not in DMs / the console either
+
+
+def test_a_server_override_replaces_the_shipped_term_there_only(index):
+    index.add(entry(101, "zhalu", "炸炉", "Our own wording", guild_id=111))
+    assert index.resolve("炸炉", guild_id=111).hit.entry.uid == 101
+    assert index.resolve("炸炉", guild_id=222).hit.entry.uid == 1
+
+
+def test_hidden_shipped_terms_disappear_for_that_server(index):
+    index.hide(111, "zhalu")
+    assert index.resolve("炸炉", guild_id=111).status != "found"
+    assert all(h.entry.slug != "zhalu" for h in index.search("zha", guild_id=111))
+    index.unhide(111, "zhalu")
+    assert index.resolve("炸炉", guild_id=111).hit.entry.slug == "zhalu"
+
+
+def test_incremental_add_and_remove(index):
+    index.add(entry(50, "comfyui", "ComfyUI", "ComfyUI"))
+    assert index.resolve("comfy ui").hit.entry.uid == 50
+    index.add(entry(50, "comfyui", "ComfyUI", "ComfyUI", ["节点界面"]))  # replace in place
+    assert index.resolve("节点界面").hit.entry.uid == 50
+    index.remove(50)
+    assert index.resolve("comfyui").status != "found"
+    assert index.get(50) is None and len(index) == 9
+
+
+def test_priority_breaks_ties_in_popular(index):
+    index.add(entry(60, "lora", "LoRA", "Low-Rank Adaptation", priority=50))
+    assert index.popular(limit=1)[0].slug == "lora"
