@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.cogs import EXTENSIONS
 from bot.config import ConfigError, Settings
+from bot.core.clock import Clock, SystemClock
 from bot.core.glossary import Glossary
 from bot.core.guild_settings import GuildSettingsStore
 from bot.core.i18n import t
@@ -40,7 +41,7 @@ class LiandanTree(app_commands.CommandTree):
 
 
 class LiandanBot(commands.Bot):
-    def __init__(self, settings: Settings, glossary: Glossary):
+    def __init__(self, settings: Settings, glossary: Glossary, *, clock: Clock | None = None):
         super().__init__(
             command_prefix=commands.when_mentioned,  # slash commands only; no message content intent
             intents=discord.Intents.default(),
@@ -50,6 +51,7 @@ class LiandanBot(commands.Bot):
         )
         self.settings = settings
         self.glossary = glossary
+        self.clock: Clock = clock or SystemClock()
         self.guild_settings = GuildSettingsStore(glossary.db)
 
     async def setup_hook(self) -> None:

@@ -44,7 +44,8 @@ def t(key: str, lang: str = ZH, /, **values: object) -> str:
 
 def register(strings: dict[str, tuple[str, str]]) -> None:
     """Let a feature module add its own strings without editing this file."""
-    clash = strings.keys() & _STRINGS.keys()
+    # Extensions are re-imported on every load, so re-registering the same text is fine.
+    clash = {k for k in strings.keys() & _STRINGS.keys() if _STRINGS[k] != strings[k]}
     if clash:
         raise KeyError(f"strings already defined: {sorted(clash)}")
     _STRINGS.update(strings)

@@ -271,6 +271,10 @@ class FakeDiscord:
     def messages(self, channel_id: int) -> list[dict]:
         return list(self._messages.get(channel_id, []))
 
+    def channel_posts(self, channel_id: int) -> list[dict]:
+        """Messages the bot posted on its own (not replies to interactions)."""
+        return [m for m in self._messages.get(channel_id, []) if m["type"] == 0]
+
     def fail_channel(self, channel_id: int, status: int, times: int = -1) -> None:
         """Answer the next `times` posts to this channel with `status` (-1: until cleared)."""
         self._failures[channel_id] = [status] * times if times > 0 else [status, -1]
@@ -376,6 +380,8 @@ class FakeDiscord:
             "embeds": body.get("embeds") or [], "components": body.get("components") or [], "pinned": False,
             "type": 20 if interaction else 0, "flags": flags | int(body.get("flags") or 0),
         }
+        if body.get("nonce"):
+            message["nonce"] = body["nonce"]
         channel = self.channels.get(channel_id)
         if channel is not None:
             message["guild_id"] = str(channel.guild.id)
@@ -410,6 +416,11 @@ class FakeDiscord:
             return self._json({"message": "fake failure", "code": codes.get(status, 0)}, status)
         if cid not in self.channels:
             return self._json({"message": "Unknown Channel", "code": 10003}, 404)
+        nonce = body.get("nonce")
+        if nonce and body.get("enforce_nonce"):  # Discord answers a repeated nonce with the first message
+            for existing in self._messages.get(cid, []):
+                if existing.get("nonce") == nonce:
+                    return self._json(existing)
         self._check(limits.message_problems(body), "channel message")
         self._check(limits.schema_problems("#/components/schemas/MessageCreateRequest", body), "channel message")
         return self._json(self._new_message(cid, body))
@@ -580,10 +591,11 @@ class FakeDiscord:
             data["resolved"] = resolved
         return data
 
-    async def slash(self, guild: Guild, member: Member, path: str, *, channel: Channel | None = None,
+    async def slash(self, guild: Guild, member: Member, path: str, *, where: Channel | None = None,
                     locale: str = "zh-CN", timeout: float = 5, **options: Any) -> Reply:
+        """Run /path with options as `member`, typed in channel `where` (default: the first)."""
         data = self._command_data(guild, path, options)
-        payload, pending = self._interaction(2, guild, member, channel, data, locale)
+        payload, pending = self._interaction(2, guild, member, where, data, locale)
         return await self._send(payload, pending, timeout)
 
     async def autocomplete(self, guild: Guild, member: Member, path: str, option: str, value: str, *,
