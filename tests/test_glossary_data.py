@@ -1,0 +1,92 @@
+"""The shipped glossary: size, coverage of the seed tables and the issue's list, and consistency."""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from bot.core.loader import load_glossary
+from bot.core.models import MAX_SUMMARY, Category
+from bot.core.normalize import normalize
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+# Both tables of seed 000, each slash-variant on its own.
+SEED_TABLE_NAMES = [
+    "oneshot", "LAION", "aug", "ucg", "ML", "LatentSpace", "LDM", "Stable Diffusion", "超分", "NAI", "咒语",
+    "施法", "吟唱", "t2i", "魔杖", "i2i", "inpaint", "ti", "emb", "炼丹", "hn", "hyper", "冶金", "炸炉", "废丹",
+    "美学", "ext", "db", "梦展", "ds", "8bit", "bsb",
+]
+
+COVERAGE = [
+    *SEED_TABLE_NAMES,
+    "AI", "AGI", "AIGC", "UGC", "PGC", "deep learning", "neural network", "inference", "training", "NLP", "NLG", "LLM",
+    "GAN", "VAE", "normalizing flow", "diffusion model", "DDPM", "Transformer", "self-attention", "BERT", "GPT", "T5",
+    "ViT", "CLIP", "OpenCLIP", "RLHF", "reward model", "fine-tuning", "pre-training", "multimodal", "prompt", "token",
+    "Gaussian noise", "latent space", "Midjourney", "DALL·E", "Imagen", "Firefly", "ChatGPT", "Sovits",
+    "checkpoint", "底模", "大模型", "safetensors", "U-Net", "CFG scale", "提示词相关性", "denoising strength", "重绘幅度",
+    "samplers", "Euler a", "DPM++ 2M Karras", "steps", "seed", "negative prompt", "hires fix", "upscaler", "ControlNet",
+    "IP-Adapter", "LyCORIS", "embedding", "textual inversion", "model merge", "融合", "WebUI", "ComfyUI", "SDXL", "SD3",
+    "Flux", "AnimateDiff",
+    "打标", "训练集", "正则化", "epoch", "repeat", "batch size", "学习率", "过拟合", "欠拟合", "抽卡", "跑图", "出图", "丹", "炉",
+    "/imagine", "/blend", "/describe", "/shorten", "/settings", "/info",
+    "--ar", "--chaos", "--no", "--q", "--seed", "--stop", "--style raw", "--stylize", "--tile", "--iw", "--niji", "--v",
+    "--cref", "--sref", "--weird",
+    "U/V", "Vary Strong", "Vary Subtle", "Vary Region", "Zoom Out", "Pan", "Remix", "Fast / Relax / Turbo", "--fast",
+    "--relax", "--turbo", "permutation prompts", "multi-prompts", "::",
+    "hallucination", "context window", "RAG", "agent", "quantization", "MoE", "temperature", "system prompt",
+]
+
+
+def test_at_least_300_terms():
+    assert len(load_glossary(DATA)) >= 300
+
+
+async def test_coverage_names_resolve_exactly(glossary):
+    missing = [name for name in COVERAGE if (await glossary.define(name)).status != "found"]
+    assert missing == []
+
+
+def test_names_have_one_owner_and_related_ids_resolve():
+    terms = load_glossary(DATA)
+    ids = {t.id for t in terms}
+    owners: dict[str, str] = {}
+    for t in terms:
+        for name in t.names:
+            owner = owners.setdefault(normalize(name), t.id)
+            assert owner == t.id, f"{name!r} belongs to {owner} and {t.id}"
+        assert set(t.related) <= ids, (t.id, set(t.related) - ids)
+
+
+def test_every_term_is_complete_and_cited():
+    for t in load_glossary(DATA):
+        assert t.term and t.en and t.summary and t.definition and t.example, t.id
+        assert len(t.summary) <= MAX_SUMMARY, t.id
+        assert t.related, f"{t.id} has no related terms"
+        assert all(s.startswith(("seed:", "https://")) for s in t.sources), t.id
+
+
+def test_seed_citations_name_real_seed_files():
+    seeds = {"000_11d8d201fd2b4959.txt", "001_bc2a2f5695e5b826.txt", "002_8c259357087a6861.txt",
+             "003_7a6a904b127d2824.txt", "004_fcca6900082e5cef.txt"}
+    for t in load_glossary(DATA):
+        for source in t.sources:
+            if source.startswith("seed:"):
+                assert source[5:] in seeds, (t.id, source)
+
+
+def test_readme_counts_match_the_data():
+    counts = Counter(t.category for t in load_glossary(DATA))
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for category in Category:
+        row = re.search(rf"\| `{category.value}` \S+ \| (\d+) \|", readme)
+        assert row and int(row[1]) == counts[category], category
+    total = re.search(r"\| \*\*total\*\* \| \*\*(\d+)\*\* \|", readme)
+    assert total and int(total[1]) == sum(counts.values())
+
+
+def test_data_files_are_plain_lists():
+    for path in DATA.glob("*.yaml"):
+        assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), list), path
