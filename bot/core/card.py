@@ -68,9 +68,11 @@ def _join_within(items: list[str], sep: str, limit: int) -> str:
     return sep.join(out)
 
 
-def _source_text(source: str) -> str:
+def _source_text(source: str, lang: str) -> str:
     if source.startswith("seed:"):
-        return f"种子文章 {source[5:]}"
+        return f"{t('card.seed', lang)} {source[5:]}"
+    if source.startswith("server:"):
+        return t("card.server_source", lang)
     return source
 
 
@@ -96,7 +98,7 @@ def build_card(
     if related_names:
         fields.append(CardField(t("card.related", lang), _join_within(related_names, "、", FIELD_VALUE_LIMIT)))
     if term.sources:
-        sources = [_source_text(s) for s in term.sources]
+        sources = [_source_text(s, lang) for s in term.sources]
         fields.append(CardField(t("card.sources", lang), _join_within(sources, "\n", FIELD_VALUE_LIMIT)))
     footer = t("card.footer_shipped" if term.guild_id == SHIPPED else "card.footer", lang)
     card = Card(

@@ -12,6 +12,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "card.example": ("例句", "Example"),
     "card.related": ("相关术语", "Related"),
     "card.sources": ("来源", "Source"),
+    "card.seed": ("种子文章", "Seed article"),
+    "card.server_source": ("本服务器管理员编写", "Written by this server's moderators"),
     "card.footer": ("炼丹词典 · 服务器词条", "Liandan glossary · this server's term"),
     "card.footer_shipped": ("炼丹词典", "Liandan glossary"),
     "card.daily": ("📅 今日术语 · {date}", "📅 Term of the day · {date}"),

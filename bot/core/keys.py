@@ -7,7 +7,6 @@ these stored keys and never calls it at start-up.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ load_phrases_dict({
 })
 
 MAX_READINGS = 4  # alternative readings of polyphonic characters kept per name
+_GROUP, _ITEM = "\x1d", "\x1e"  # ASCII group/record separators; normalize() strips control characters
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -45,15 +45,15 @@ class TermKeys:
     initials: tuple[str, ...]  # first letters of those syllables (zl for 炸炉)
     sounds: tuple[str, ...] = ()  # pinyin with 模糊音 folded (z/zh, n/l, an/ang, ...)
 
-    def to_json(self) -> str:
-        return json.dumps([self.names, self.pinyin, self.initials, self.sounds], ensure_ascii=False,
-                          separators=(",", ":"))
+    # Stored as four groups of strings joined with ASCII separators: splitting is several
+    # times faster than json.loads, and start-up parses one of these per term.
+    def serialize(self) -> str:
+        return _GROUP.join(_ITEM.join(group) for group in (self.names, self.pinyin, self.initials, self.sounds))
 
     @classmethod
-    def from_json(cls, text: str) -> TermKeys:
-        names, py, initials, *rest = json.loads(text)
-        sounds = rest[0] if rest else _sounds(py)
-        return cls(tuple(names), tuple(py), tuple(initials), tuple(sounds))
+    def deserialize(cls, text: str) -> TermKeys:
+        names, py, initials, sounds = (tuple(g.split(_ITEM)) if g else () for g in text.split(_GROUP))
+        return cls(names, py, initials, sounds)
 
 
 # Common 模糊音 confusions in pinyin input: folding both sides lets zalu find 炸炉.

@@ -16,7 +16,7 @@ from bot.core import models as m
 from bot.core.models import Category, Term
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_SOURCE = re.compile(r"^(seed:\S+|https?://\S+)$")
+_SOURCE = re.compile(r"^(seed:\S+|server:\d+|https?://\S+)$")  # server:<id>: written by that server's moderators
 _REQUIRED = ("id", "term", "en", "category", "summary", "definition", "sources")
 _KNOWN = {*_REQUIRED, "aliases", "example", "related", "priority"}
 
@@ -55,13 +55,18 @@ def load_glossary(data_dir: str | Path) -> list[Term]:
     return parse_documents((str(p), p.read_text(encoding="utf-8")) for p in files)
 
 
-def parse_documents(documents: Iterable[tuple[str, str]], *, check_related: bool = True) -> list[Term]:
-    """Parse (file name, YAML text) pairs into terms, validating across all of them."""
+def parse_documents(
+    documents: Iterable[tuple[str, str]], *, check_related: bool = True, known_ids: frozenset[str] = frozenset()
+) -> list[Term]:
+    """Parse (file name, YAML text) pairs into terms, validating across all of them.
+
+    known_ids are ids that exist outside these documents (a server import may relate to shipped terms).
+    """
     problems: list[Problem] = []
     located: list[_Located] = []
     for name, text in documents:
         located.extend(_parse_file(name, text, problems))
-    _check_across(located, problems, check_related=check_related)
+    _check_across(located, problems, check_related=check_related, known_ids=known_ids)
     if problems:
         raise GlossaryError(problems)
     return [item.term for item in located]
@@ -228,7 +233,9 @@ def validate_fields(raw: dict[str, Any], report) -> Term | None:
     return term if ok else None
 
 
-def _check_across(items: list[_Located], problems: list[Problem], *, check_related: bool) -> None:
+def _check_across(
+    items: list[_Located], problems: list[Problem], *, check_related: bool, known_ids: frozenset[str] = frozenset()
+) -> None:
     from bot.core.normalize import normalize  # local: keeps `check` importable if search changes
 
     ids: dict[str, _Located] = {}
@@ -254,7 +261,7 @@ def _check_across(items: list[_Located], problems: list[Problem], *, check_relat
     if check_related:
         for item in items:
             for rel in item.term.related:
-                if rel not in ids:
+                if rel not in ids and rel not in known_ids:
                     problems.append(
                         Problem(item.file, item.field_lines.get("related", item.line), "related",
                                 f"{rel!r} is not the id of any term")

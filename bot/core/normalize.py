@@ -14,7 +14,7 @@ from functools import lru_cache
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
-_SEPARATORS = re.compile(r"[\s\-_.·・'’‘\"“”/\\,，、:：;；!！?？()（）\[\]【】「」《》<>]+")
+_SEPARATORS = re.compile(r"[\s\x00-\x1f\x7f\-_.·・'’‘\"“”/\\,，、:：;；!！?？()（）\[\]【】「」《》<>]+")
 # IMEs turn a typed "--" into a dash; Midjourney parameters keep their "--" marker.
 _LEADING_DASHES = re.compile(r"^(?:--|—+|–+|－－)\s*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -33,9 +33,11 @@ _ENOUGH_BETTER_HITS = 5    # with this many exact/pinyin/prefix hits, skip fuzzy
 _MIN_SUGGESTION_SCORE = 60.0
 
 def _grams(text: str) -> set[str]:
-    """Bigrams, plus single characters for short keys (two-character Chinese words)."""
+    """Bigrams, plus single characters for three-character keys."""
     grams = set(map(str.__add__, text, text[1:]))
-    if len(text) <= 3:
+    if len(text) == 3:
+        # "axc" for "abc" shares no bigram; two-character keys need no unigrams, since one
+        # wrong character there scores 50, below any fuzzy cut-off (pinyin rescues those).
         grams.update(text)
     return grams
 
@@ -201,6 +203,11 @@ class SearchIndex:
         return entry.guild_id == guild_id
 
     # --- reads ---
+    def exact_owners(self, name: str, *, guild_id: int = 0) -> list[IndexEntry]:
+        """Visible terms that have this exact (normalised) name or alias."""
+        entries = (self._entries[uid] for uid in self._names.get(normalize(name), ()))
+        return [e for e in entries if self._visible(e, guild_id)]
+
     def search(self, query: str, *, guild_id: int = 0, limit: int = 25) -> list[Hit]:
         q = normalize(query)
         if not q:
@@ -250,6 +257,10 @@ class SearchIndex:
         for posting in postings[:_RAREST_GRAMS]:
             if not posting:
                 continue
+            if not candidates and len(posting) > _FUZZY_CANDIDATES:
+                # Only common grams: the newest keys of the rarest one, never a full copy of it.
+                candidates.update(posting[-_FUZZY_CANDIDATES:])
+                break
             if candidates and len(candidates) + len(posting) > _FUZZY_CANDIDATES:
                 break
             candidates.update(posting)

@@ -64,7 +64,7 @@ def term_values(term: Term) -> dict:
         "sources": json.dumps(term.sources, ensure_ascii=False),
         "priority": term.priority,
         "content_hash": term_hash(term),
-        "search_keys": compute_keys(term.names).to_json(),
+        "search_keys": compute_keys(term.names).serialize(),
     }
 
 
@@ -84,7 +84,7 @@ def row_to_stored(row: aiosqlite.Row) -> StoredTerm:
         priority=row["priority"],
     )
     return StoredTerm(
-        uid=row["uid"], term=term, keys=TermKeys.from_json(row["search_keys"]),
+        uid=row["uid"], term=term, keys=TermKeys.deserialize(row["search_keys"]),
         deleted=row["deleted_at"] is not None,
     )
 

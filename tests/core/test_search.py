@@ -38,7 +38,7 @@ def test_normalisation_folds_trivial_variants(text, normal):
 def test_keys_round_trip_and_fix_domain_readings():
     keys = compute_keys(["重绘幅度", "长宽比"])
     assert "chonghuifudu" in keys.pinyin and "changkuanbi" in keys.pinyin
-    assert TermKeys.from_json(keys.to_json()) == keys
+    assert TermKeys.deserialize(keys.serialize()) == keys
 
 
 @pytest.mark.parametrize("query", ["炸炉", "炸爐", "zhalu", "炸芦", "炸丹炉"])

@@ -76,7 +76,7 @@ async def test_stored_terms_round_trip_with_their_search_keys(store):
     await store.sync_shipped([term])
     (stored,) = await store.active_terms()
     assert stored.term == term
-    assert stored.keys == stored.keys.from_json(stored.keys.to_json())
+    assert stored.keys == stored.keys.deserialize(stored.keys.serialize())
 
 
 async def test_reopening_applies_no_migration_twice(tmp_path):
