@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable
 
 import discord
 import yarl
@@ -15,10 +16,11 @@ from discord.ext import commands
 from bot.cogs import EXTENSIONS
 from bot.config import ConfigError, Settings
 from bot.core.clock import Clock, SystemClock
-from bot.core.glossary import Glossary
+from bot.core.glossary import Glossary, LookupResult
 from bot.core.guild_settings import GuildSettingsStore
 from bot.core.i18n import t
 from bot.core.loader import GlossaryError
+from bot.core.moderation import TermError
 from bot.translator import ExtrasTranslator
 from bot.ui.embeds import lang_of, reply_error
 from bot.ui.views import RelatedTermButton
@@ -27,15 +29,19 @@ log = logging.getLogger("bot")
 
 
 class LiandanTree(app_commands.CommandTree):
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         """Every failure ends as a short ephemeral message, Chinese first, never a silent spinner."""
-        if isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
-            text = str(error) or t("error.generic", lang_of(interaction))
+        lang = lang_of(interaction)
+        original = getattr(error, "original", error)
+        if isinstance(original, TermError):
+            text = t(original.key, lang, **original.values)
+        elif isinstance(original, app_commands.CheckFailure | app_commands.TransformerError):
+            text = str(original) or t("error.generic", lang)
         else:
-            log.error("command %s failed", interaction.command and interaction.command.qualified_name, exc_info=error)
-            text = t("error.generic", lang_of(interaction))
+            log.error("interaction failed", exc_info=original)
+            text = t("error.generic", lang)
         try:
-            await reply_error(interaction, text)
+            await reply_error(interaction, text[:2000])
         except discord.HTTPException:
             log.warning("could not report an error to the user")
 
@@ -52,6 +58,8 @@ class LiandanBot(commands.Bot):
         self.settings = settings
         self.glossary = glossary
         self.clock: Clock = clock or SystemClock()
+        # Awaited after every /define lookup (the moderators' gap counter); a failing hook never blocks the answer.
+        self.lookup_hooks: list[Callable[[int, str, LookupResult], Awaitable[None]]] = []
         self.guild_settings = GuildSettingsStore(glossary.db)
 
     async def setup_hook(self) -> None:

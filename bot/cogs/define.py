@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -15,6 +16,8 @@ from bot.ui.views import SuggestionView, card_message
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
+
+log = logging.getLogger(__name__)
 
 
 class Define(commands.Cog):
@@ -30,7 +33,11 @@ class Define(commands.Cog):
         lang = lang_of(interaction)
         guild_id = guild_of(interaction)
         result = await self.bot.glossary.define(term, guild_id)
-        self.bot.dispatch("term_lookup", guild_id, term, result)  # hook for moderators' gap stats
+        for hook in self.bot.lookup_hooks:
+            try:
+                await hook(guild_id, term, result)
+            except Exception:
+                log.exception("lookup hook failed")
         shown = term.removeprefix("id:")
         if result.term is not None:
             embed, view = await card_message(self.bot, result.term, interaction)

@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.core.i18n import register, t
-from bot.ui.embeds import lang_of
+from bot.ui.embeds import lang_of, reply_error
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
@@ -51,6 +51,15 @@ async def ensure_moderator(interaction: discord.Interaction) -> bool:
     if not await is_moderator(interaction):
         raise NotModerator(t("check.moderator_only", lang_of(interaction)))
     return True
+
+
+async def refuse_unless_moderator(interaction: discord.Interaction) -> bool:
+    """For persistent buttons, whose errors never reach the command tree: answer the refusal here."""
+    try:
+        return await ensure_moderator(interaction)
+    except NotModerator as refusal:
+        await reply_error(interaction, str(refusal))
+        return False
 
 
 def moderator_only():

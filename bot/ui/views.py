@@ -68,6 +68,13 @@ def related_view(related: list[tuple[str, str]]) -> discord.ui.View:
     return view
 
 
+class ReportingView(discord.ui.View):
+    """A view whose callback errors reach the user the same way command errors do."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+        await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined]
+
+
 class SuggestionView(discord.ui.View):
     """"你是不是要找…" buttons: only the asker may press them; a press turns the reply into the card."""
 

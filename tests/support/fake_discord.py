@@ -131,6 +131,20 @@ class Guild:
 
 
 @dataclass
+class Attachment:
+    """A file a user uploads with a slash command (an Attachment option)."""
+
+    id: int
+    filename: str
+    data: bytes
+
+    def payload(self, fake: FakeDiscord) -> dict:
+        url = f"http://127.0.0.1:{fake.port}/attachments/{self.id}/{self.filename}"
+        return {"id": str(self.id), "filename": self.filename, "size": len(self.data), "url": url, "proxy_url": url,
+                "content_type": "text/plain; charset=utf-8"}
+
+
+@dataclass
 class Reply:
     """What a user would see after an interaction: the callback and the resulting message."""
 
@@ -195,6 +209,8 @@ class FakeDiscord:
         self._saved: tuple | None = None
         self._bot_task: asyncio.Task | None = None
         self.bot: discord.Client | None = None
+        self._attachments: dict[int, Attachment] = {}
+        self._dm_channels: dict[int, int] = {}  # user id → DM channel id
 
     # --- lifecycle -----------------------------------------------------------------
     async def __aenter__(self) -> FakeDiscord:
@@ -207,6 +223,7 @@ class FakeDiscord:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("GET", "/gateway", self._gateway)
+        app.router.add_route("GET", "/attachments/{id}/{name}", self._attachment)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -271,6 +288,22 @@ class FakeDiscord:
     def messages(self, channel_id: int) -> list[dict]:
         return list(self._messages.get(channel_id, []))
 
+    def attachment(self, filename: str, data: bytes) -> Attachment:
+        item = Attachment(snowflake(), filename, data)
+        self._attachments[item.id] = item
+        return item
+
+    def dms(self, user_id: int) -> list[dict]:
+        """Direct messages the bot sent to this user."""
+        channel = self._dm_channels.get(user_id)
+        return self.messages(channel) if channel else []
+
+    def _user(self, user_id: int) -> User | None:
+        for guild in self.guilds.values():
+            if user_id in guild.members:
+                return guild.members[user_id].user
+        return None
+
     def channel_posts(self, channel_id: int) -> list[dict]:
         """Messages the bot posted on its own (not replies to interactions)."""
         return [m for m in self._messages.get(channel_id, []) if m["type"] == 0]
@@ -324,6 +357,11 @@ class FakeDiscord:
             elif request.content_type.startswith("multipart/"):
                 form = await request.post()
                 body = json.loads(form["payload_json"]) if "payload_json" in form else {}
+                # discord.py names uploads by index (0, 1, …), which Discord accepts; the OpenAPI
+                # spec types attachment ids as snowflake strings, so compare like with like.
+                for holder in (body, body.get("data") or {}):
+                    for attachment in holder.get("attachments") or []:
+                        attachment["id"] = str(attachment["id"])
                 body["_files"] = [k for k in form if k != "payload_json"]
         self.requests.append((request.method, path, body))
         for method, pattern, handler in self._routes:
@@ -341,6 +379,25 @@ class FakeDiscord:
 
     def _check(self, problems: list[str], where: str) -> None:
         self.violations += [f"{where}: {p}" for p in problems]
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        item = self._attachments.get(int(request.match_info["id"]))
+        if item is None:
+            return web.Response(status=404)
+        return web.Response(body=item.data, content_type="application/octet-stream")
+
+    async def _get_user(self, request, body, user_id):
+        user = self._user(int(user_id))
+        if user is None:
+            return self._json({"message": "Unknown User", "code": 10013}, 404)
+        return self._json(user.payload())
+
+    async def _open_dm(self, request, body):
+        user = self._user(int(body["recipient_id"]))
+        if user is None:
+            return self._json({"message": "Unknown User", "code": 10013}, 404)
+        channel_id = self._dm_channels.setdefault(user.id, snowflake())
+        return self._json({"id": str(channel_id), "type": 1, "recipients": [user.payload()], "last_message_id": None})
 
     async def _me(self, request, body):
         return self._json(self.bot_user.payload())
@@ -414,7 +471,7 @@ class FakeDiscord:
                                   {"Retry-After": "0.01", "X-RateLimit-Scope": "user"})
             codes = {403: 50013, 404: 10003}
             return self._json({"message": "fake failure", "code": codes.get(status, 0)}, status)
-        if cid not in self.channels:
+        if cid not in self.channels and cid not in self._dm_channels.values():
             return self._json({"message": "Unknown Channel", "code": 10003}, 404)
         nonce = body.get("nonce")
         if nonce and body.get("enforce_nonce"):  # Discord answers a repeated nonce with the first message
@@ -506,6 +563,8 @@ class FakeDiscord:
 
     _routes: ClassVar[list] = [
         ("GET", r"/users/@me", _me),
+        ("POST", r"/users/@me/channels", _open_dm),
+        ("GET", r"/users/(\d+)", _get_user),
         ("GET", r"/oauth2/applications/@me", _application),
         ("PUT", r"/applications/(\d+)/commands", _put_commands),
         ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", _put_guild_commands),
@@ -556,14 +615,22 @@ class FakeDiscord:
         assert pending.reply is not None
         return pending.reply
 
-    def _options(self, spec_options: list[dict], values: dict[str, Any], resolved: dict) -> list[dict]:
+    def _options(self, spec_options: list[dict], values: dict[str, Any], resolved: dict, guild: Guild) -> list[dict]:
         out = []
         for name, value in values.items():
+            if value is None:  # an optional option left empty is simply not sent
+                continue
             spec = next((o for o in spec_options if o["name"] == name), None)
             if spec is None:
                 raise AssertionError(f"no option {name!r}; the command has {[o['name'] for o in spec_options]}")
             if isinstance(value, Channel):
                 resolved.setdefault("channels", {})[str(value.id)] = {**value.payload(), "permissions": str(BOT_PERMISSIONS)}
+                value = str(value.id)
+            elif spec and spec["type"] == 8:  # a role, given by id
+                resolved.setdefault("roles", {})[str(value)] = guild.roles[value]
+                value = str(value)
+            elif isinstance(value, Attachment):
+                resolved.setdefault("attachments", {})[str(value.id)] = value.payload(self)
                 value = str(value.id)
             out.append({"name": name, "type": spec["type"], "value": value})
         return out
@@ -581,7 +648,7 @@ class FakeDiscord:
             entry = {"name": sub, "type": node["type"], "options": []}
             container.append(entry)
             container = entry["options"]
-        options = self._options(node.get("options", []), values, resolved)
+        options = self._options(node.get("options", []), values, resolved, guild)
         for option in options:
             if option["name"] == focused:
                 option["focused"] = True
@@ -616,6 +683,19 @@ class FakeDiscord:
             raise AssertionError(f"button {button.get('label')!r} is disabled")
         channel = self.channels[int(message["channel_id"])]
         data = {"custom_id": button["custom_id"], "component_type": 2}
+        payload, pending = self._interaction(3, channel.guild, member, channel, data, locale, message=message)
+        return await self._send(payload, pending, 5)
+
+    async def select(self, message: dict, member: Member, values: list[str], *, locale: str = "zh-CN") -> Reply:
+        """Pick options in the first select menu of a message."""
+        menus = [c for row in message.get("components", []) for c in row.get("components", []) if c.get("type") == 3]
+        if not menus:
+            raise AssertionError("the message has no select menu")
+        menu = menus[0]
+        offered = {o["value"] for o in menu.get("options", [])}
+        assert set(values) <= offered, f"{values} not among {offered}"
+        channel = self.channels[int(message["channel_id"])]
+        data = {"custom_id": menu["custom_id"], "component_type": 3, "values": values}
         payload, pending = self._interaction(3, channel.guild, member, channel, data, locale, message=message)
         return await self._send(payload, pending, 5)
 

@@ -1,0 +1,156 @@
+"""/glossary: a server's backlog of missing terms, YAML export/import and settings."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.core.guild_extras import apply_import, export_yaml, plan_import
+from bot.core.i18n import register, t
+from bot.ui.checks import ensure_moderator
+from bot.ui.embeds import NO_PINGS, guild_of, lang_of, reply, reply_error
+from bot.ui.term_modal import ConfirmView
+
+if TYPE_CHECKING:
+    from bot.client import LiandanBot
+    from bot.cogs.moderation import Moderation
+
+MAX_IMPORT_BYTES = 512 * 1024
+
+register(
+    {
+        "gl.gaps_title": ("大家查不到的词（本服务器）", "What people looked for and didn't find"),
+        "gl.gaps_empty": ("还没有查不到的记录。", "No misses recorded yet."),
+        "gl.export_empty": ("本服务器还没有自己的术语。", "This server has no terms of its own yet."),
+        "gl.export_done": ("本服务器的 {count} 个术语：", "This server's {count} terms:"),
+        "gl.import_too_big": ("文件太大（上限 512 KB）。", "The file is too big (512 KB at most)."),
+        "gl.import_not_text": ("请上传 UTF-8 编码的 YAML 文件。", "Please upload a UTF-8 YAML file."),
+        "gl.import_plan": (
+            "预演结果：新增 {added}，修改 {changed}，未变 {unchanged}。{names}\n确认后才会写入。",
+            "Dry run: {added} added, {changed} changed, {unchanged} unchanged. {names}\n"
+            "Nothing is written until you confirm.",
+        ),
+        "gl.import_nothing": ("文件里的术语和现在完全一样，无需导入。", "Everything in the file is already here."),
+        "gl.import_done": ("已导入 {count} 个术语。", "Imported {count} terms."),
+        "gl.config_review": ("术语建议会发到 {channel}。", "Term suggestions will go to {channel}."),
+        "gl.config_role": ("拥有 {role} 角色的成员现在也可以管理术语。", "Members with {role} can now manage terms."),
+        "gl.config_role_off": ("已取消额外的管理角色。", "The extra moderator role is cleared."),
+    }
+)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class GlossaryAdmin(
+    commands.GroupCog,
+    group_name="glossary",
+    group_description=_("本服务器词库管理（管理员）", en="This server's glossary (moderators)"),
+):
+    config = app_commands.Group(name="config", description=_("词库设置", en="Glossary settings"))
+
+    def __init__(self, bot: LiandanBot):
+        self.bot = bot
+
+    @property
+    def moderation(self) -> Moderation:
+        return self.bot.get_cog("Moderation")  # type: ignore[return-value]
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await ensure_moderator(interaction)
+
+    @app_commands.command(name="gaps", description=_("查看大家查不到的词", en="Top lookups that found nothing"))
+    async def gaps(self, interaction: discord.Interaction) -> None:
+        lang = lang_of(interaction)
+        top = await self.moderation.gaps.top(guild_of(interaction))
+        if not top:
+            await reply(interaction, t("gl.gaps_empty", lang), ephemeral=True)
+            return
+        embed = discord.Embed(title=t("gl.gaps_title", lang), colour=0xE67E22)
+        embed.description = "\n".join(f"{i}. `{query}` × {count}" for i, (query, count) in enumerate(top, 1))
+        await reply(interaction, embed=embed, ephemeral=True)
+
+    @app_commands.command(
+        name="export", description=_("导出本服务器的术语为 YAML", en="Download this server's terms as YAML")
+    )
+    async def export(self, interaction: discord.Interaction) -> None:
+        lang = lang_of(interaction)
+        guild_id = guild_of(interaction)
+        terms = await self.moderation.guilds.own_terms(guild_id)
+        if not terms:
+            await reply_error(interaction, t("gl.export_empty", lang))
+            return
+        text = await export_yaml(self.moderation.guilds, guild_id)
+        file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"glossary-{guild_id}.yaml")
+        await reply(interaction, t("gl.export_done", lang, count=len(terms)), file=file, ephemeral=True)
+
+    @app_commands.command(
+        name="import", description=_("从 YAML 文件导入术语（先预演）", en="Import terms from YAML (dry run first)")
+    )
+    @app_commands.describe(file=_("data/ 格式的 YAML 文件", en="A YAML file in the data/ schema"))
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        lang = lang_of(interaction)
+        guild_id = guild_of(interaction)
+        if file.size > MAX_IMPORT_BYTES:
+            await reply_error(interaction, t("gl.import_too_big", lang))
+            return
+        try:
+            text = (await file.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            await reply_error(interaction, t("gl.import_not_text", lang))
+            return
+        guilds = self.moderation.guilds
+        plan = await plan_import(guilds, guild_id, file.filename, text)
+        if not plan.writes:
+            await reply(interaction, t("gl.import_nothing", lang), ephemeral=True)
+            return
+        names = "、".join(term.term for term in plan.writes[:20])
+
+        async def confirmed(button_interaction: discord.Interaction) -> None:
+            await ensure_moderator(button_interaction)
+            count = await apply_import(guilds, guild_id, plan, button_interaction.user.id)
+            await button_interaction.response.edit_message(
+                content=t("gl.import_done", lang, count=count), view=None, allowed_mentions=NO_PINGS
+            )
+
+        view = ConfirmView(
+            interaction.user.id, confirmed, confirm_label=t("mod.confirm", lang), cancel_label=t("mod.cancel", lang)
+        )
+        summary = t(
+            "gl.import_plan",
+            lang,
+            added=len(plan.added),
+            changed=len(plan.changed),
+            unchanged=len(plan.unchanged),
+            names=names,
+        )
+        await reply(interaction, summary[:2000], view=view, ephemeral=True)
+
+    @config.command(
+        name="review_channel", description=_("设置术语建议的审核频道", en="Where term suggestions go for review")
+    )
+    @app_commands.describe(channel=_("审核频道", en="Review channel"))
+    async def review_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        await self.bot.guild_settings.set(guild_of(interaction), review_channel_id=channel.id)
+        await reply(interaction, t("gl.config_review", lang_of(interaction), channel=channel.mention), ephemeral=True)
+
+    @config.command(
+        name="moderator_role",
+        description=_(
+            "设置额外的术语管理角色（留空则取消）", en="An extra role that may manage terms (empty clears it)"
+        ),
+    )
+    @app_commands.describe(role=_("管理角色", en="Moderator role"))
+    async def moderator_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        lang = lang_of(interaction)
+        await self.bot.guild_settings.set(guild_of(interaction), moderator_role_id=role.id if role else None)
+        text = t("gl.config_role", lang, role=role.mention) if role else t("gl.config_role_off", lang)
+        await reply(interaction, text, ephemeral=True)
+
+
+async def setup(bot: LiandanBot) -> None:
+    await bot.add_cog(GlossaryAdmin(bot))

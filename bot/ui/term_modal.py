@@ -1,0 +1,135 @@
+"""The term form: one modal for /addterm, /editterm and /suggestterm."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot.core import models as m
+from bot.core.i18n import ZH, register, t
+from bot.ui.views import ReportingView
+
+register(
+    {
+        "modal.add": ("添加术语", "Add a term"),
+        "modal.edit": ("编辑术语", "Edit a term"),
+        "modal.suggest": ("建议一个术语", "Suggest a term"),
+        "modal.term": ("术语", "Term"),
+        "modal.names": ("英文名（第一行）和别名（之后每行一个）", "English name (line 1), then aliases"),
+        "modal.summary": ("一句话简介（不超过 100 字）", "One-line summary (≤ 100 characters)"),
+        "modal.definition": ("解释", "Definition"),
+        "modal.example": ("例句（可不填）", "Example (optional)"),
+    }
+)
+
+_ALIAS_SPLIT = re.compile(r"[\n,，、;；]+")
+OnSubmit = Callable[[discord.Interaction, dict], Awaitable[None]]
+
+
+def split_names(text: str) -> tuple[str, list[str]]:
+    """'English name' on the first line, aliases after it (one per line or comma-separated)."""
+    lines = [p.strip() for p in text.strip().splitlines()]
+    english = lines[0] if lines else ""
+    aliases = [a.strip() for a in _ALIAS_SPLIT.split("\n".join(lines[1:])) if a.strip()]
+    return english, aliases
+
+
+def join_names(en: str, aliases: list[str]) -> str:
+    return "\n".join([en, *aliases])
+
+
+class TermModal(discord.ui.Modal):
+    def __init__(
+        self, title_key: str, on_submit: OnSubmit, *, category: str, lang: str = ZH, defaults: dict | None = None
+    ):
+        super().__init__(title=t(title_key, lang), timeout=900)
+        self._on_submit = on_submit
+        self.category = category
+        defaults = defaults or {}
+        self.term = discord.ui.TextInput(
+            custom_id="term", label=t("modal.term", lang), max_length=m.MAX_TERM, default=defaults.get("term")
+        )
+        self.names = discord.ui.TextInput(
+            custom_id="names",
+            label=t("modal.names", lang),
+            style=discord.TextStyle.paragraph,
+            max_length=1000,
+            default=join_names(defaults.get("en", ""), defaults.get("aliases", [])) if defaults else None,
+        )
+        self.summary = discord.ui.TextInput(
+            custom_id="summary",
+            label=t("modal.summary", lang),
+            max_length=m.MAX_SUMMARY,
+            default=defaults.get("summary"),
+        )
+        self.definition = discord.ui.TextInput(
+            custom_id="definition",
+            label=t("modal.definition", lang),
+            style=discord.TextStyle.paragraph,
+            max_length=m.MAX_DEFINITION,
+            default=defaults.get("definition"),
+        )
+        self.example = discord.ui.TextInput(
+            custom_id="example",
+            label=t("modal.example", lang),
+            style=discord.TextStyle.paragraph,
+            max_length=m.MAX_EXAMPLE,
+            required=False,
+            default=defaults.get("example") or None,
+        )
+        for item in (self.term, self.names, self.summary, self.definition, self.example):
+            self.add_item(item)
+
+    def values(self) -> dict:
+        english, aliases = split_names(self.names.value)
+        return {
+            "term": self.term.value.strip(),
+            "en": english,
+            "aliases": aliases,
+            "category": self.category,
+            "summary": self.summary.value.strip(),
+            "definition": self.definition.value.strip(),
+            "example": self.example.value.strip(),
+        }
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._on_submit(interaction, self.values())
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined]
+
+
+class ConfirmView(ReportingView):
+    """Confirm / cancel buttons for the person who asked; times out to disabled."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        on_confirm: Callable[[discord.Interaction], Awaitable[None]],
+        *,
+        confirm_label: str,
+        cancel_label: str,
+        timeout: float = 120,
+    ):
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self._on_confirm = on_confirm
+        confirm = discord.ui.Button(label=confirm_label, style=discord.ButtonStyle.danger)
+        cancel = discord.ui.Button(label=cancel_label, style=discord.ButtonStyle.secondary)
+        confirm.callback = self._confirm
+        cancel.callback = self._cancel
+        self.add_item(confirm)
+        self.add_item(cancel)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.owner_id
+
+    async def _confirm(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await self._on_confirm(interaction)
+
+    async def _cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="✖", view=None)
