@@ -40,6 +40,15 @@ def join_names(en: str, aliases: list[str]) -> str:
     return "\n".join([en, *aliases])
 
 
+def _text_input(name: str, lang: str, max_length: int, default: str | None, *, paragraph: bool = False,
+                required: bool = True) -> discord.ui.TextInput:
+    """One field of the term form; its custom_id is the field name, its label the translated one."""
+    return discord.ui.TextInput(
+        custom_id=name, label=t(f"modal.{name}", lang), max_length=max_length, default=default, required=required,
+        style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
+    )
+
+
 class TermModal(discord.ui.Modal):
     def __init__(
         self, title_key: str, on_submit: OnSubmit, *, category: str, lang: str = ZH, defaults: dict | None = None
@@ -48,37 +57,13 @@ class TermModal(discord.ui.Modal):
         self._on_submit = on_submit
         self.category = category
         defaults = defaults or {}
-        self.term = discord.ui.TextInput(
-            custom_id="term", label=t("modal.term", lang), max_length=m.MAX_TERM, default=defaults.get("term")
-        )
-        self.names = discord.ui.TextInput(
-            custom_id="names",
-            label=t("modal.names", lang),
-            style=discord.TextStyle.paragraph,
-            max_length=1000,
-            default=join_names(defaults.get("en", ""), defaults.get("aliases", [])) if defaults else None,
-        )
-        self.summary = discord.ui.TextInput(
-            custom_id="summary",
-            label=t("modal.summary", lang),
-            max_length=m.MAX_SUMMARY,
-            default=defaults.get("summary"),
-        )
-        self.definition = discord.ui.TextInput(
-            custom_id="definition",
-            label=t("modal.definition", lang),
-            style=discord.TextStyle.paragraph,
-            max_length=m.MAX_DEFINITION,
-            default=defaults.get("definition"),
-        )
-        self.example = discord.ui.TextInput(
-            custom_id="example",
-            label=t("modal.example", lang),
-            style=discord.TextStyle.paragraph,
-            max_length=m.MAX_EXAMPLE,
-            required=False,
-            default=defaults.get("example") or None,
-        )
+        names = join_names(defaults.get("en", ""), defaults.get("aliases", [])) if defaults else None
+        self.term = _text_input("term", lang, m.MAX_TERM, defaults.get("term"))
+        self.names = _text_input("names", lang, 1000, names, paragraph=True)
+        self.summary = _text_input("summary", lang, m.MAX_SUMMARY, defaults.get("summary"))
+        self.definition = _text_input("definition", lang, m.MAX_DEFINITION, defaults.get("definition"), paragraph=True)
+        self.example = _text_input("example", lang, m.MAX_EXAMPLE, defaults.get("example") or None, paragraph=True,
+                                   required=False)
         for item in (self.term, self.names, self.summary, self.definition, self.example):
             self.add_item(item)
 
