@@ -15,6 +15,7 @@ an n-gram inverted index, so a keystroke never scans every term.
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -105,9 +106,16 @@ class SearchIndex:
     @classmethod
     def build(cls, entries: Iterable[IndexEntry]) -> SearchIndex:
         index = cls()
-        for entry in entries:
-            index._insert(entry, keep_sorted=False)
-        index._sorted.sort()
+        # Millions of small containers, none cyclic: the cycle collector would only rescan them.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for entry in entries:
+                index._insert(entry, keep_sorted=False)
+            index._sorted.sort()
+        finally:
+            if was_enabled:
+                gc.enable()
         return index
 
     def __len__(self) -> int:
