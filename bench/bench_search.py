@@ -142,10 +142,35 @@ def run_size(label: str, terms, rng: random.Random, n_queries: int, n_baseline: 
     }
 
 
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
+
+
+def memory_report(n: int = 100_000) -> None:
+    """Resident memory of a process that holds only the stored keys and then the index."""
+    rng = random.Random(20261122)
+    stored = [(zh, en, compute_keys([zh, en, *aliases]).serialize()) for zh, en, aliases in synthetic_terms(n, rng)]
+    gc.collect()
+    before = rss_mb()
+    start = time.perf_counter()
+    index = SearchIndex.build(IndexEntry(uid=i, guild_id=0, slug=f"t{i}", term=zh, en=en, keys=TermKeys.deserialize(k))
+                              for i, (zh, en, k) in enumerate(stored))
+    build = time.perf_counter() - start
+    gc.collect()
+    after = rss_mb()
+    print(f"{n:,} terms: process RSS {after:.0f} MB after building the index (index {after - before:.0f} MB, "
+          f"built in {build:.2f} s; {len(index):,} entries)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="skip the 100k size")
+    parser.add_argument("--memory", action="store_true", help="only measure resident memory at 100k")
     args = parser.parse_args()
+    if args.memory:
+        memory_report()
+        return 0
     rng = random.Random(20261122)
     sizes = [("shipped", shipped_terms(), 2000, 300), ("10k", synthetic_terms(10_000, rng), 2000, 200)]
     if not args.quick:

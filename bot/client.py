@@ -59,6 +59,7 @@ class LiandanBot(commands.Bot):
         self.glossary = glossary
         self.clock: Clock = clock or SystemClock()
         # Awaited after every /define lookup (the moderators' gap counter); a failing hook never blocks the answer.
+        self.suggestion_timeout = 180.0  # seconds before "did you mean" buttons go grey
         self.lookup_hooks: list[Callable[[int, str, LookupResult], Awaitable[None]]] = []
         self.guild_settings = GuildSettingsStore(glossary.db)
 

@@ -43,7 +43,8 @@ class Define(commands.Cog):
             embed, view = await card_message(self.bot, result.term, interaction)
             await reply(interaction, embed=embed, view=view)
         elif result.suggestions:
-            view = SuggestionView(self.bot, interaction.user.id, result.suggestions)
+            view = SuggestionView(self.bot, interaction.user.id, result.suggestions,
+                                  timeout=self.bot.suggestion_timeout)
             await interaction.response.send_message(
                 t("define.suggest", lang, query=shown), view=view, allowed_mentions=NO_PINGS
             )

@@ -1,5 +1,7 @@
 """/define through discord.py's real code against the simulated Discord."""
 
+import asyncio
+
 from bot.core.glossary import choice_value
 
 
@@ -84,3 +86,16 @@ async def test_synced_commands_fit_discord_limits_in_both_languages(world):
     assert option["autocomplete"] is True and option["max_length"] == 100
     # The fake already checked every synced command against Discord's limits; fail loudly if it found anything.
     assert world.fake.violations == []
+
+
+async def test_did_you_mean_buttons_go_grey_when_the_view_times_out(world):
+    world.bot.suggestion_timeout = 0.05
+    reply = await world.fake.slash(world.guild, world.member, "define", term="ar")
+    message_id = reply.message["id"]
+    for _ in range(100):  # the bot edits the message itself once the view expires
+        (message,) = [m for m in world.fake.messages(world.channel.id) if m["id"] == message_id]
+        if all(b.get("disabled") for row in message["components"] for b in row["components"]):
+            break
+        await asyncio.sleep(0.02)
+    assert message["components"] and all(b.get("disabled") for row in message["components"] for b in row["components"])
+    assert message["content"].startswith("没有找到「ar」")  # the question stays readable
