@@ -91,16 +91,10 @@ async def term_autocomplete(interaction: discord.Interaction, current: str) -> l
 async def removed_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     bot: LiandanBot = interaction.client  # type: ignore[assignment]
     cog: Moderation = bot.get_cog("Moderation")  # type: ignore[assignment]
-    options = await cog.guilds.removed_terms(guild_of(interaction))
-    overridden = [
-        (s.term.id, s.term.term)
-        for s in await cog.guilds.own_terms(guild_of(interaction))
-        if await cog.guilds.own_row(0, s.term.id) is not None
-    ]
     needle = current.strip().lower()
     return [
         app_commands.Choice(name=name[:100], value=f"id:{slug}")
-        for slug, name in options + overridden
+        for slug, name in await cog.guilds.restorable(guild_of(interaction))
         if needle in name.lower() or needle in slug
     ][:25]
 

@@ -89,17 +89,19 @@ class GuildGlossary:
         )
         return [row_to_stored(r) for r in rows]
 
-    async def removed_terms(self, guild_id: int) -> list[tuple[str, str]]:
-        """(slug, name) of what /restoreterm can bring back: deleted own terms and hidden shipped ones."""
+    async def restorable(self, guild_id: int) -> list[tuple[str, str]]:
+        """(slug, name) that /restoreterm can bring back: removed own terms, hidden shipped terms,
+        and shipped terms this server overrides (restoring gives back the original). One query."""
         rows = await self.db.fetchall(
-            "SELECT slug, term FROM terms WHERE guild_id = ? AND deleted_at IS NOT NULL", (guild_id,)
+            "SELECT slug, term FROM terms WHERE guild_id = :g AND deleted_at IS NOT NULL"
+            " UNION SELECT h.slug, t.term FROM hidden_terms h JOIN terms t ON t.guild_id = 0 AND t.slug = h.slug"
+            "  WHERE h.guild_id = :g"
+            " UNION SELECT o.slug, o.term FROM terms o JOIN terms s ON s.guild_id = 0 AND s.slug = o.slug"
+            "  WHERE o.guild_id = :g AND o.deleted_at IS NULL"
+            " ORDER BY term",
+            {"g": guild_id},
         )
-        out = [(r["slug"], r["term"]) for r in rows]
-        for row in await self.db.fetchall("SELECT slug FROM hidden_terms WHERE guild_id = ?", (guild_id,)):
-            shipped = await self.own_row(SHIPPED, row["slug"])
-            if shipped is not None:
-                out.append((row["slug"], shipped.term.term))
-        return out
+        return [(r["slug"], r["term"]) for r in rows]
 
     async def history(self, guild_id: int, slug: str) -> list[Revision]:
         rows = await self.db.fetchall(

@@ -148,3 +148,12 @@ async def test_suggestion_approve_once(guilds, glossary):
     assert await suggestions.decide(s.id, "approved", MOD)
     assert not await suggestions.decide(s.id, "rejected", MOD)  # a second click changes nothing
     assert (await suggestions.get(s.id)).status == "approved"
+
+
+async def test_restorable_lists_removed_hidden_and_overridden_terms(guilds):
+    stored = await guilds.add(G1, raw(), MOD)
+    await guilds.remove(G1, stored.term.id, MOD)
+    await guilds.remove(G1, "feidan", MOD)
+    await guilds.edit(G1, "zhalu", raw(term="炸炉", definition="我们的说法。"), MOD)
+    assert set(await guilds.restorable(G1)) == {(stored.term.id, "小黑"), ("feidan", "废丹"), ("zhalu", "炸炉")}
+    assert await guilds.restorable(G2) == []
