@@ -224,3 +224,13 @@ async def test_daily_sixty_days_three_time_zones_restarts_exactly_once(daily_wor
         assert {"2026-03-08", "2026-11-01", "2026-03-29", "2026-10-25"} <= posted
         titles = [m["embeds"][0]["title"] for m in daily_world.fake.channel_posts(channel.id)]
         assert len(titles) == len(set(titles)), f"{tz}: a term repeated before the pool was used up"
+
+
+async def test_daily_rate_limit_is_retried_and_posts_once(daily_world):
+    _, channel, _ = await setup_server(daily_world)
+    daily_world.fake.fail_channel(channel.id, 429, times=1)
+    daily_world.clock.set(datetime(2026, 3, 1, 1, 0, tzinfo=UTC))
+    await daily_world.tick()
+    attempts = [r for r in daily_world.fake.requests if r[0] == "POST" and r[1] == f"/channels/{channel.id}/messages"]
+    assert len(attempts) == 2
+    assert daily_world.posted_days(channel) == ["2026-03-01"]

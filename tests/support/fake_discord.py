@@ -468,7 +468,8 @@ class FakeDiscord:
                 queue.pop(0)
             if status == 429:
                 return self._json({"message": "You are being rate limited.", "retry_after": 0.01, "global": False}, 429,
-                                  {"Retry-After": "0.01", "X-RateLimit-Scope": "user"})
+                                  # discord.py reads a 429 without Via as a Cloudflare ban, not a rate limit.
+                                  {"Retry-After": "0.01", "X-RateLimit-Scope": "user", "Via": "1.1 google"})
             codes = {403: 50013, 404: 10003}
             return self._json({"message": "fake failure", "code": codes.get(status, 0)}, status)
         if cid not in self.channels and cid not in self._dm_channels.values():
