@@ -23,7 +23,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "No term matches “{query}”. Try another spelling, or ask a moderator to /addterm it.",
     ),
     "define.suggest": ("没有找到「{query}」。你是不是要找…", "No exact match for “{query}”. Did you mean…"),
-    "define.empty": ("请输入要查询的术语。", "Please type a term to look up."),
     "define.gone": ("这个词条已被删除或不可见。", "That term was removed or is not visible here."),
     "view.not_yours": (
         "这些按钮只属于发起查询的人，请自己用 /define 查询。",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -155,14 +155,6 @@ class TermStore:
     async def get(self, uid: int) -> StoredTerm | None:
         row = await self.db.fetchone(f"SELECT {TERM_COLUMNS} FROM terms WHERE uid = ?", (uid,))
         return row_to_stored(row) if row else None
-
-    async def get_many(self, uids: Iterable[int]) -> dict[int, StoredTerm]:
-        uids = list(uids)
-        if not uids:
-            return {}
-        marks = ",".join("?" * len(uids))
-        rows = await self.db.fetchall(f"SELECT {TERM_COLUMNS} FROM terms WHERE uid IN ({marks})", uids)
-        return {r["uid"]: row_to_stored(r) for r in rows}
 
     async def count(self, guild_id: int = SHIPPED) -> int:
         row = await self.db.fetchone(
