@@ -30,6 +30,7 @@ from bot.core.normalize import normalize
 EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
 _FUZZY_CANDIDATES = 600   # keys scored per probe, drawn from the rarest shared n-grams
 _RAREST_GRAMS = 4
+_PREFIX_NEIGHBOURS = 150   # keys sharing the probe's first letters, scored alongside
 _ENOUGH_BETTER_HITS = 5    # with this many exact/pinyin/prefix hits, skip fuzzy scoring
 _MIN_SUGGESTION_SCORE = 60.0
 
@@ -273,14 +274,30 @@ class SearchIndex:
                 break
             candidates.update(posting)
         candidates -= self._dead
-        if not candidates:
-            return
         kids = list(itertools.islice(candidates, _FUZZY_CANDIDATES))
         texts = [self._key_text[k] for k in kids]
+        owners = [self._key_owner[k] for k in kids]
+        if len(probe) >= 5:
+            # Most typos leave the first letters alone: keys that start like the probe join in,
+            # narrowest window first so common beginnings don't crowd out the right key.
+            for width in sorted({len(probe) * 2 // 3, len(probe) // 2, 3}, reverse=True):
+                if width >= 3:
+                    self._neighbours(probe[:width], texts, owners)
+        if not texts:
+            return
         for _, score, pos in process.extract(
             probe, texts, scorer=fuzz.ratio, processor=None, score_cutoff=_MIN_SUGGESTION_SCORE, limit=50
         ):
-            offer((self._key_owner[kids[pos]],), FUZZY, score)
+            offer((owners[pos],), FUZZY, score)
+
+    def _neighbours(self, prefix: str, texts: list[str], owners: list[int]) -> None:
+        keys = self._sorted
+        pos = bisect.bisect_left(keys, (prefix, -1))
+        end = min(len(keys), pos + _PREFIX_NEIGHBOURS)
+        while pos < end and keys[pos][0].startswith(prefix):
+            texts.append(keys[pos][0])
+            owners.append(keys[pos][1])
+            pos += 1
 
     def resolve(self, query: str, *, guild_id: int = 0) -> Resolution:
         hits = self.search(query, guild_id=guild_id, limit=10)
