@@ -53,6 +53,15 @@ def fuzzy_threshold(length: int) -> float:
     return 85.0
 
 
+Owners = int | tuple[int, ...]
+
+
+def _owners(value: Owners | None) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, int) else value
+
+
 @dataclass(slots=True)
 class IndexEntry:
     uid: int
@@ -90,16 +99,17 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self._entries: dict[int, IndexEntry] = {}
-        self._names: dict[str, tuple[int, ...]] = {}
-        self._pinyin: dict[str, tuple[int, ...]] = {}
-        self._sound: dict[str, tuple[int, ...]] = {}
-        self._initials: dict[str, tuple[int, ...]] = {}
+        # key → owner uid, or a tuple of uids for the rare shared key (an int is far smaller)
+        self._names: dict[str, Owners] = {}
+        self._pinyin: dict[str, Owners] = {}
+        self._sound: dict[str, Owners] = {}
+        self._initials: dict[str, Owners] = {}
         self._sorted: list[tuple[str, int]] = []  # (name or pinyin key, uid), for prefix search
         self._grams: dict[str, list[int]] = defaultdict(list)  # n-gram → key ids
         self._key_text: list[str] = []
         self._key_owner: list[int] = []
         self._dead: set[int] = set()
-        self._kids_of: dict[int, list[int]] = {}
+        self._kids_of: dict[int, range] = {}  # a term's keys are added together, so their ids are a range
         self._overrides: dict[int, set[str]] = defaultdict(set)  # guild → slugs it has its own version of
         self._hidden: dict[int, set[str]] = defaultdict(set)
         self._popular: list[IndexEntry] | None = None
@@ -136,11 +146,11 @@ class SearchIndex:
         if entry is None:
             return
         for key, table in self._tables(entry):
-            owners = tuple(u for u in table.get(key, ()) if u != uid)
-            if owners:
-                table[key] = owners
-            else:
+            rest = tuple(u for u in _owners(table.get(key)) if u != uid)
+            if not rest:
                 table.pop(key, None)
+            else:
+                table[key] = rest[0] if len(rest) == 1 else rest
         for key in self._searchable(entry):
             pos = bisect.bisect_left(self._sorted, (key, uid))
             if pos < len(self._sorted) and self._sorted[pos] == (key, uid):
@@ -181,11 +191,14 @@ class SearchIndex:
             for key in texts:
                 owners = table.get(key)
                 if owners is None:
-                    table[key] = (uid,)
+                    table[key] = uid
+                elif isinstance(owners, int):
+                    if owners != uid:
+                        table[key] = (owners, uid)
                 elif uid not in owners:
                     table[key] = (*owners, uid)
-        kids = self._kids_of.setdefault(uid, [])
         grams, key_text, key_owner, ordered = self._grams, self._key_text, self._key_owner, self._sorted
+        first_kid = len(key_text)
         names = keys.names
         for key in dict.fromkeys(names + keys.pinyin):
             if keep_sorted:
@@ -195,10 +208,10 @@ class SearchIndex:
             kid = len(key_text)
             key_text.append(key)
             key_owner.append(uid)
-            kids.append(kid)
             if key in names:  # pinyin typos are caught by the pinyin tiers; n-grams only for names
                 for gram in _grams(key):
                     grams[gram].append(kid)
+        self._kids_of[uid] = range(first_kid, len(key_text))
         if entry.guild_id:
             self._overrides[entry.guild_id].add(entry.slug)
         self._popular = None
@@ -214,7 +227,7 @@ class SearchIndex:
     # --- reads ---
     def exact_owners(self, name: str, *, guild_id: int = 0) -> list[IndexEntry]:
         """Visible terms that have this exact (normalised) name or alias."""
-        entries = (self._entries[uid] for uid in self._names.get(normalize(name), ()))
+        entries = (self._entries[uid] for uid in _owners(self._names.get(normalize(name))))
         return [e for e in entries if self._visible(e, guild_id)]
 
     def search(self, query: str, *, guild_id: int = 0, limit: int = 25) -> list[Hit]:
@@ -234,12 +247,12 @@ class SearchIndex:
                     best[uid] = hit
 
         spelled = query_pinyin(q) or (q if q.isascii() and q.isalnum() else "")
-        offer(self._names.get(q, ()), EXACT, 100.0)
+        offer(_owners(self._names.get(q)), EXACT, 100.0)
         if spelled:
-            offer(self._pinyin.get(spelled, ()), PINYIN, 100.0)
-            offer(self._sound.get(sound_fold(spelled), ()), FUZZY_SOUND, 95.0)
+            offer(_owners(self._pinyin.get(spelled)), PINYIN, 100.0)
+            offer(_owners(self._sound.get(sound_fold(spelled))), FUZZY_SOUND, 95.0)
             if q.isascii():
-                offer(self._initials.get(q, ()), INITIALS, 80.0)
+                offer(_owners(self._initials.get(q)), INITIALS, 80.0)
         for prefix in {q, spelled} - {""}:
             self._offer_prefixes(prefix, offer, limit * 2)
         if sum(1 for h in best.values() if h.tier <= INITIALS) < _ENOUGH_BETTER_HITS:
