@@ -30,7 +30,7 @@ from bot.core.normalize import normalize
 EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
 _FUZZY_CANDIDATES = 600   # keys scored per probe, drawn from the rarest shared n-grams
 _RAREST_GRAMS = 4
-_PREFIX_NEIGHBOURS = 150   # keys sharing the probe's first letters, scored alongside
+_PREFIX_NEIGHBOURS = 60   # keys sharing the probe's first letters, scored alongside
 _ENOUGH_BETTER_HITS = 5    # with this many exact/pinyin/prefix hits, skip fuzzy scoring
 _MIN_SUGGESTION_SCORE = 60.0
 
