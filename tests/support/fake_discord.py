@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import discord
 import yarl
@@ -28,6 +28,7 @@ ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
 MEMBER_DEFAULT = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31)  # view, send, embed, history, use commands
 BOT_PERMISSIONS = MEMBER_DEFAULT | (1 << 15)  # + attach files
+ALL_PERMISSIONS = discord.Permissions.all().value
 
 _ids = itertools.count(1_100_000_000_000_000_000)
 
@@ -38,6 +39,13 @@ def snowflake() -> int:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def _without_files(body: Any) -> Any:
+    """The JSON part of a body, without the fake's own note of which files were uploaded."""
+    if isinstance(body, dict) and "_files" in body:
+        return {k: v for k, v in body.items() if k != "_files"}
+    return body
 
 
 @dataclass
@@ -62,11 +70,19 @@ class Member:
     def id(self) -> int:
         return self.user.id
 
+    @property
+    def effective_permissions(self) -> int:
+        """What Discord puts in member.permissions: own bits plus every role's; administrator means all."""
+        bits = self.permissions
+        for role_id in self.roles:
+            bits |= int(self.guild.roles[role_id]["permissions"])
+        return ALL_PERMISSIONS if bits & ADMINISTRATOR else bits
+
     def payload(self, *, with_permissions: bool = True) -> dict:
         data = {"user": self.user.payload(), "roles": [str(r) for r in self.roles], "joined_at": now_iso(),
                 "deaf": False, "mute": False, "flags": 0, "nick": None, "avatar": None, "pending": False}
         if with_permissions:
-            data["permissions"] = str(self.permissions)
+            data["permissions"] = str(self.effective_permissions)
         return data
 
 
@@ -130,6 +146,15 @@ class Guild:
         }
 
 
+class Request(NamedTuple):
+    """One REST call the bot made; indexable as (method, path, body, query)."""
+
+    method: str
+    path: str
+    body: Any
+    query: dict[str, str]
+
+
 @dataclass
 class Attachment:
     """A file a user uploads with a slash command (an Attachment option)."""
@@ -189,15 +214,39 @@ class _Pending:
     followups: list[dict] = field(default_factory=list)
 
 
+_OPTION_TYPES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 10: (int, float)}
+
+
+def _check_typed_options(path: str, specs: list[dict], sent: list[dict]) -> None:
+    """The Discord client refuses to send a command with a missing required option or an off-menu choice."""
+    given = {o["name"]: o for o in sent}
+    for spec in specs:
+        if spec.get("type") in (1, 2):
+            continue
+        option = given.get(spec["name"])
+        if option is None:
+            if spec.get("required"):
+                raise AssertionError(f"/{path} needs option {spec['name']!r}")
+            continue
+        value = option["value"]
+        wanted = _OPTION_TYPES.get(spec["type"])
+        if wanted and (not isinstance(value, wanted) or (spec["type"] != 5 and isinstance(value, bool))):
+            raise AssertionError(f"/{path} {spec['name']}: {value!r} is not a {wanted}")
+        choices = [c["value"] for c in spec.get("choices") or []]
+        if choices and value not in choices:
+            raise AssertionError(f"/{path} {spec['name']}: {value!r} is not one of the choices {choices}")
+
+
 class FakeDiscord:
     def __init__(self) -> None:
         self.app_id = snowflake()
         self.bot_user = User(self.app_id, "炼丹词典", bot=True)
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
-        self.commands: dict[int | None, list[dict]] = {}
-        self.requests: list[tuple[str, str, Any]] = []
+        self._commands: dict[int | None, list[dict]] = {}
+        self.requests: list[Request] = []
         self.violations: list[str] = []
+        self.unhandled: list[str] = []  # routes the bot called that this fake does not model
         self._messages: dict[int, list[dict]] = {}
         self._pending: dict[str, _Pending] = {}
         self._failures: dict[int, list[int]] = {}  # channel → statuses to answer with, in order (-1 = forever)
@@ -315,8 +364,22 @@ class FakeDiscord:
     def clear_failures(self, channel_id: int) -> None:
         self._failures.pop(channel_id, None)
 
-    def synced(self, guild_id: int | None = None) -> list[dict]:
-        return self.commands.get(guild_id, [])
+    def commands(self, guild_id: int | None = None) -> list[dict]:
+        """The commands the bot last synced: global ones, or one guild's (as Discord stores them, with ids)."""
+        return list(self._commands.get(guild_id, []))
+
+    synced = commands
+
+    def message(self, message_id: int | str) -> dict | None:
+        """A message the fake holds, by id, in any channel."""
+        return self._find_message(int(message_id))
+
+    async def delete_channel(self, channel: Channel) -> None:
+        """Someone deletes the channel: the bot hears CHANNEL_DELETE and every later call gets 404."""
+        channel.guild.channels.pop(channel.id, None)
+        self.channels.pop(channel.id, None)
+        if self._ws is not None and not self._ws.closed:
+            await self._dispatch("CHANNEL_DELETE", channel.payload())
 
     # --- gateway -------------------------------------------------------------------
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
@@ -363,12 +426,13 @@ class FakeDiscord:
                     for attachment in holder.get("attachments") or []:
                         attachment["id"] = str(attachment["id"])
                 body["_files"] = [k for k in form if k != "payload_json"]
-        self.requests.append((request.method, path, body))
+        self.requests.append(Request(request.method, path, body, dict(request.query)))
         for method, pattern, handler in self._routes:
             if method == request.method:
                 match = re.fullmatch(pattern, path)
                 if match:
                     return await handler(self, request, body, *match.groups())
+        self.unhandled.append(f"{request.method} {path}")
         return self._json({"message": f"fake Discord has no route {request.method} {path}", "code": 0}, 404)
 
     @staticmethod
@@ -410,14 +474,13 @@ class FakeDiscord:
 
     async def _put_commands(self, request, body, app_id, guild_id=None):
         key = int(guild_id) if guild_id else None
-        for command in body:
-            self._check(limits.command_problems(command), "command sync")
+        self._check(limits.check_limits("commands", body), "command sync")
         stored = []
         for command in body:
             stored.append({**command, "id": str(snowflake()), "application_id": str(self.app_id),
                            "guild_id": str(key) if key else None, "version": "1", "default_member_permissions":
                            command.get("default_member_permissions"), "dm_permission": command.get("dm_permission", True)})
-        self.commands[key] = stored
+        self._commands[key] = stored
         return self._json(stored)
 
     async def _put_guild_commands(self, request, body, app_id, guild_id):
@@ -479,16 +542,28 @@ class FakeDiscord:
             for existing in self._messages.get(cid, []):
                 if existing.get("nonce") == nonce:
                     return self._json(existing)
-        self._check(limits.message_problems(body), "channel message")
-        self._check(limits.schema_problems("#/components/schemas/MessageCreateRequest", body), "channel message")
+        self._check(limits.check_limits("message", _without_files(body)), "channel message")
         return self._json(self._new_message(cid, body))
 
     async def _patch_message(self, request, body, channel_id, message_id):
         message = self._find_message(int(message_id))
         if message is None:
             return self._json({"message": "Unknown Message", "code": 10008}, 404)
-        self._check(limits.message_problems(body, creating=False), "message edit")
+        self._check(limits.check_limits("message_edit", _without_files(body)), "message edit")
         return self._json(self._edit(message, body))
+
+    async def _get_message(self, request, body, channel_id, message_id):
+        message = self._find_message(int(message_id))
+        if message is None or message["channel_id"] != channel_id:
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        return self._json(message)
+
+    async def _delete_message(self, request, body, channel_id, message_id):
+        message = self._find_message(int(message_id))
+        if message is None or message["channel_id"] != channel_id:
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        self._messages[int(channel_id)].remove(message)
+        return web.Response(status=204)
 
     async def _callback(self, request, body, interaction_id, token):
         pending = self._pending.get(token)
@@ -498,11 +573,7 @@ class FakeDiscord:
             return self._json({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
         kind = body["type"]
         data = body.get("data") or {}
-        self._check(limits.callback_problems(body), f"callback type {kind}")
-        schema = {4: "CreateMessageInteractionCallbackRequest", 7: "UpdateMessageInteractionCallbackRequest",
-                  8: "ApplicationCommandAutocompleteCallbackRequest", 9: "ModalInteractionCallbackRequest"}.get(kind)
-        if schema:
-            self._check(limits.schema_problems(f"#/components/schemas/{schema}", body), f"callback type {kind}")
+        self._check(limits.check_limits("callback", _without_files(body)), f"callback type {kind}")
         message = None
         if kind == 4:
             message = self._new_message(pending.channel_id, data, interaction=True)
@@ -534,7 +605,7 @@ class FakeDiscord:
         if request.method == "DELETE":
             self._messages[pending.channel_id].remove(pending.original)
             return web.Response(status=204)
-        self._check(limits.message_problems(body, creating=False), "edit original")
+        self._check(limits.check_limits("webhook_edit", _without_files(body)), "edit original")
         message = self._edit(pending.original, body)
         if pending.reply is not None and pending.reply.type in (5, 6):
             pending.reply = Reply(pending.reply.type, body, message)
@@ -547,14 +618,17 @@ class FakeDiscord:
             return self._json({"message": "Unknown Message", "code": 10008}, 404)
         if request.method == "GET":
             return self._json(message)
-        self._check(limits.message_problems(body, creating=False), "edit followup")
+        if request.method == "DELETE":
+            self._messages[int(message["channel_id"])].remove(message)
+            return web.Response(status=204)
+        self._check(limits.check_limits("webhook_edit", _without_files(body)), "edit followup")
         return self._json(self._edit(message, body))
 
     async def _followup(self, request, body, app_id, token):
         pending = self._pending.get(token)
         if pending is None:
             return self._json({"message": "Unknown Webhook", "code": 10015}, 404)
-        self._check(limits.message_problems(body), "followup")
+        self._check(limits.check_limits("followup", _without_files(body)), "followup")
         message = self._new_message(pending.channel_id, body, interaction=True)
         pending.followups.append(message)
         if pending.reply is not None and pending.reply.type in (5, 6):
@@ -572,18 +646,21 @@ class FakeDiscord:
         ("GET", r"/channels/(\d+)", _get_channel),
         ("POST", r"/channels/(\d+)/messages", _post_message),
         ("PATCH", r"/channels/(\d+)/messages/(\d+)", _patch_message),
+        ("GET", r"/channels/(\d+)/messages/(\d+)", _get_message),
+        ("DELETE", r"/channels/(\d+)/messages/(\d+)", _delete_message),
         ("POST", r"/interactions/(\d+)/([^/]+)/callback", _callback),
         ("GET", r"/webhooks/(\d+)/([^/]+)/messages/@original", _webhook_original),
         ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/@original", _webhook_original),
         ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/@original", _webhook_original),
         ("GET", r"/webhooks/(\d+)/([^/]+)/messages/(\d+)", _webhook_message),
         ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/(\d+)", _webhook_message),
+        ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/(\d+)", _webhook_message),
         ("POST", r"/webhooks/(\d+)/([^/]+)", _followup),
     ]
 
     # --- users acting ----------------------------------------------------------------
     def _command(self, guild: Guild, name: str) -> dict:
-        for command in self.commands.get(guild.id, []) + self.commands.get(None, []):
+        for command in self._commands.get(guild.id, []) + self._commands.get(None, []):
             if command["name"] == name:
                 return command
         raise AssertionError(f"/{name} was never synced to Discord")
@@ -627,6 +704,12 @@ class FakeDiscord:
             if isinstance(value, Channel):
                 resolved.setdefault("channels", {})[str(value.id)] = {**value.payload(), "permissions": str(BOT_PERMISSIONS)}
                 value = str(value.id)
+            elif isinstance(value, Member):  # a user or mentionable option
+                resolved.setdefault("users", {})[str(value.id)] = value.user.payload()
+                member = value.payload()
+                member.pop("user")
+                resolved.setdefault("members", {})[str(value.id)] = member
+                value = str(value.id)
             elif spec and spec["type"] == 8:  # a role, given by id
                 resolved.setdefault("roles", {})[str(value)] = guild.roles[value]
                 value = str(value)
@@ -653,6 +736,8 @@ class FakeDiscord:
         for option in options:
             if option["name"] == focused:
                 option["focused"] = True
+        if focused is None:  # a slash command as the Discord client would let a user send it
+            _check_typed_options(path, node.get("options", []), options)
         container.extend(options)
         data["options"] = top
         if resolved:

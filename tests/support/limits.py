@@ -46,6 +46,20 @@ def _embed_problems(embeds: list[dict]) -> list[str]:
     return out
 
 
+def _select_problems(menu: dict) -> list[str]:
+    out = []
+    options = menu.get("options") or []
+    if len(options) > 25:
+        out.append(f"select menu with {len(options)} options > 25")
+    if len(menu.get("placeholder") or "") > 150:
+        out.append("select placeholder > 150")
+    for o in options:
+        for key, limit in (("label", 100), ("value", 100), ("description", 100)):
+            if len(o.get(key) or "") > limit:
+                out.append(f"select option {key} {o.get(key)!r} > {limit}")
+    return out
+
+
 def _component_problems(rows: list[dict]) -> list[str]:
     out = []
     if len(rows) > 5:
@@ -59,6 +73,10 @@ def _component_problems(rows: list[dict]) -> list[str]:
                 out.append(f"button label {c.get('label')!r} > 80")
             if len(c.get("custom_id") or "") > 100:
                 out.append(f"custom_id {c.get('custom_id')!r} > 100")
+            if c.get("type") == 2 and not (c.get("custom_id") or c.get("url") or c.get("sku_id")):
+                out.append(f"button {c.get('label')!r} has neither custom_id nor url")
+            if c.get("type") in (3, 5, 6, 7, 8):
+                out += _select_problems(c)
     return out
 
 
@@ -98,6 +116,15 @@ def modal_problems(data: dict) -> list[str]:
                 out.append("text input max_length > 4000")
         if label and len(label) > 45:
             out.append(f"text input label {label!r} > 45")
+        for c in inner:
+            if len(c.get("custom_id") or "") > 100:
+                out.append(f"custom_id {c.get('custom_id')!r} > 100")
+            if len(c.get("placeholder") or "") > 100:
+                out.append("text input placeholder > 100")
+            if len(c.get("value") or "") > 4000:
+                out.append("text input value > 4000")
+    if len(data.get("custom_id") or "") > 100:
+        out.append("modal custom_id > 100")
     return out
 
 
@@ -113,11 +140,13 @@ def autocomplete_problems(data: dict) -> list[str]:
 
 
 def command_problems(command: dict, path: str = "") -> list[str]:
+    """One command (or, recursively, one option) as sent by tree.sync()."""
     out = []
     name = command.get("name", "")
     where = f"{path}{name}"
-    if not _COMMAND_NAME.match(name) or name != name.lower():
-        out.append(f"command name {where!r} invalid")
+    for n in [name, *(command.get("name_localizations") or {}).values()]:
+        if not _COMMAND_NAME.match(n) or n != n.lower():
+            out.append(f"command name {n!r} ({where}) invalid: 1-32 lowercase letters, digits, - or _")
     descriptions = [command.get("description", ""), *list((command.get("description_localizations") or {}).values())]
     if command.get("type", 1) == 1:
         for d in descriptions:
@@ -128,9 +157,45 @@ def command_problems(command: dict, path: str = "") -> list[str]:
         out.append(f"{where}: {len(options)} options > 25")
     for option in options:
         out += command_problems({**option, "type": 1}, f"{where} ")
-        if len(option.get("choices") or []) > 25:
-            out.append(f"{where} {option.get('name')}: > 25 choices")
+        choices = option.get("choices") or []
+        if len(choices) > 25:
+            out.append(f"{where} {option.get('name')}: {len(choices)} choices > 25")
+        for choice in choices:
+            for n in [choice.get("name") or "", *(choice.get("name_localizations") or {}).values()]:
+                if not 1 <= len(n) <= 100:
+                    out.append(f"{where} {option.get('name')}: choice name {n!r} not 1-100 characters")
+            if isinstance(choice.get("value"), str) and len(choice["value"]) > 100:
+                out.append(f"{where} {option.get('name')}: choice value {choice['value']!r} > 100")
+    if not path:
+        out += _command_size_problems(command)
     return out
+
+
+def _localized(node: dict, key: str, locale: str | None) -> str:
+    localized = (node.get(f"{key}_localizations") or {}).get(locale) if locale else None
+    return localized or node.get(key) or ""
+
+
+def _command_size(node: dict, locale: str | None) -> int:
+    """Characters Discord counts towards the 4000 cap: names, descriptions and choices, in one locale."""
+    total = len(_localized(node, "name", locale)) + len(_localized(node, "description", locale))
+    for choice in node.get("choices") or []:
+        total += len(_localized(choice, "name", locale)) + len(str(choice.get("value", "")))
+    return total + sum(_command_size(o, locale) for o in node.get("options") or [])
+
+
+def _command_size_problems(command: dict) -> list[str]:
+    locales: set[str | None] = {None}
+
+    def collect(node: dict) -> None:
+        locales.update((node.get("name_localizations") or {}).keys())
+        locales.update((node.get("description_localizations") or {}).keys())
+        for o in node.get("options") or []:
+            collect(o)
+
+    collect(command)
+    worst = max(_command_size(command, loc) for loc in locales)
+    return [f"command {command.get('name')!r} is {worst} characters > 4000 in total"] if worst > 4000 else []
 
 
 def callback_problems(body: dict) -> list[str]:
@@ -173,3 +238,70 @@ def schema_problems(schema_ref: str, body: Any) -> list[str]:
 
 def has_official_schema() -> bool:
     return _spec() is not None
+
+
+# Which official schema each kind of body is validated against.
+CALLBACK_SCHEMAS = {4: "CreateMessageInteractionCallbackRequest", 7: "UpdateMessageInteractionCallbackRequest",
+                    8: "ApplicationCommandAutocompleteCallbackRequest", 9: "ModalInteractionCallbackRequest"}
+KIND_SCHEMAS = {
+    "embed": "RichEmbed",
+    "message": "MessageCreateRequest",
+    "message_edit": "MessageEditRequestPartial",
+    "followup": "IncomingWebhookRequestPartial",
+    "webhook_edit": "IncomingWebhookUpdateRequestPartial",
+    "command": "ApplicationCommandUpdateRequest",
+}
+
+
+def _schema_for(kind: str, body: Any) -> str | None:
+    if kind == "callback":
+        name = CALLBACK_SCHEMAS.get(body.get("type")) if isinstance(body, dict) else None
+    else:
+        name = KIND_SCHEMAS.get(kind)
+    return f"#/components/schemas/{name}" if name else None
+
+
+def check_limits(kind: str, body: Any, *, schema: bool = True) -> list[str]:
+    """Everything Discord would reject (or that could ping someone) in one body; [] when fine.
+
+    kind: "embed" (one embed dict), "embeds" (a list), "message" (channel post or followup),
+    "followup", "message_edit" / "webhook_edit" (edits), "callback" (interaction response),
+    "autocomplete" / "modal" (the callback's data), "command" (one synced command) or
+    "commands" (the list tree.sync() sends). With schema=True the body is also validated
+    against Discord's official OpenAPI schema when the spec is beside the repo.
+    """
+    match kind:
+        case "embed":
+            out = _embed_problems([body])
+        case "embeds":
+            out = _embed_problems(body)
+            if schema:
+                for embed in body:
+                    out += schema_problems("#/components/schemas/RichEmbed", embed)
+            return out
+        case "message" | "followup":
+            out = message_problems(body)
+        case "message_edit" | "webhook_edit":
+            out = message_problems(body, creating=False)
+        case "callback":
+            out = callback_problems(body)
+        case "autocomplete":
+            out = autocomplete_problems(body)
+        case "modal":
+            out = modal_problems(body)
+        case "command":
+            out = command_problems(body)
+        case "commands":
+            out = [p for command in body for p in command_problems(command)]
+            if len(body) > 100:
+                out.append(f"{len(body)} top-level slash commands > 100")
+            if schema:
+                for command in body:
+                    out += schema_problems("#/components/schemas/ApplicationCommandUpdateRequest", command)
+            return out
+        case _:
+            raise ValueError(f"unknown kind {kind!r}")
+    ref = _schema_for(kind, body)
+    if schema and ref:
+        out += schema_problems(ref, body)
+    return out
