@@ -41,6 +41,14 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def point_discord_py_at(api_base: str, gateway_url: str | yarl.URL) -> tuple[str, yarl.URL]:
+    """Send this process's discord.py REST and gateway traffic elsewhere; returns the old pair to restore."""
+    old = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    discord.http.Route.BASE = api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(gateway_url))
+    return old
+
+
 def _without_files(body: Any) -> Any:
     """The JSON part of a body, without the fake's own note of which files were uploaded."""
     if isinstance(body, dict) and "_files" in body:
@@ -214,6 +222,32 @@ class _Pending:
     followups: list[dict] = field(default_factory=list)
 
 
+def _modal_inputs(modal: dict) -> list[dict]:
+    out = []
+    for row in modal.get("components", []):
+        out += [row["component"]] if row.get("type") == 18 else row.get("components", [])
+    return out
+
+
+def _submitted(component: dict, values: dict[str, str | list[str]]) -> dict:
+    """One input as the Discord client submits it, after checking what the client would check."""
+    custom_id = component["custom_id"]
+    value = values.get(custom_id)
+    if component["type"] == 4:  # text input
+        text = value if isinstance(value, str) else (component.get("value") or "")
+        if not text and component.get("required", True):
+            raise AssertionError(f"text input {custom_id!r} is required")
+        if text and not component.get("min_length", 0) <= len(text) <= component.get("max_length", 4000):
+            raise AssertionError(f"text input {custom_id!r}: {len(text)} characters outside "
+                                 f"{component.get('min_length', 0)}-{component.get('max_length', 4000)}")
+        return {"type": 4, "custom_id": custom_id, "value": text}
+    chosen = list(value or [])
+    if component["type"] == 3:
+        offered = {o["value"] for o in component.get("options", [])}
+        assert set(chosen) <= offered, f"{chosen} not among {sorted(offered)}"
+    return {"type": component["type"], "custom_id": custom_id, "values": chosen}
+
+
 _OPTION_TYPES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 10: (int, float)}
 
 
@@ -250,6 +284,7 @@ class FakeDiscord:
         self._messages: dict[int, list[dict]] = {}
         self._pending: dict[str, _Pending] = {}
         self._failures: dict[int, list[int]] = {}  # channel → statuses to answer with, in order (-1 = forever)
+        self._retry_after = 0.01
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._identified = asyncio.Event()
@@ -269,26 +304,30 @@ class FakeDiscord:
     async def __aexit__(self, *exc) -> None:
         await self.stop()
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0, *, patch_discord: bool = True) -> None:
+        """Listen on 127.0.0.1:port (0: any free port) and, by default, point this process's discord.py here."""
         app = web.Application()
         app.router.add_route("GET", "/gateway", self._gateway)
         app.router.add_route("GET", "/attachments/{id}/{name}", self._attachment)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        from tests.support.control import add_control_routes  # the JSON API for driving a standalone fake
+
+        add_control_routes(app, self)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self._saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
-        discord.http.Route.BASE = self.api_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+        if patch_discord:
+            self._saved = point_discord_py_at(self.api_base, self.gateway_url)
 
     async def stop(self) -> None:
         await self.stop_bot()
         if self._runner is not None:
             await self._runner.cleanup()
         if self._saved is not None:
-            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+            point_discord_py_at(*self._saved)
+            self._saved = None
 
     @property
     def api_base(self) -> str:
@@ -357,9 +396,24 @@ class FakeDiscord:
         """Messages the bot posted on its own (not replies to interactions)."""
         return [m for m in self._messages.get(channel_id, []) if m["type"] == 0]
 
-    def fail_channel(self, channel_id: int, status: int, times: int = -1) -> None:
-        """Answer the next `times` posts to this channel with `status` (-1: until cleared)."""
+    def fail_channel(self, channel_id: int, status: int, times: int = -1, *, retry_after: float = 0.01) -> None:
+        """Answer the next `times` posts to this channel with `status` (-1: until cleared).
+
+        403 is Missing Permissions (50013), 404 Unknown Channel (10003), 429 a rate limit that
+        discord.py sleeps `retry_after` seconds on and retries, 500/502 a server error that
+        discord.py retries after 1 s, 503 one it gives up on at once.
+        """
+        self._retry_after = retry_after
         self._failures[channel_id] = [status] * times if times > 0 else [status, -1]
+
+    def problems(self) -> list[str]:
+        """Limit/schema violations plus calls to routes this fake does not model."""
+        return self.violations + [f"unmodelled route {r}" for r in self.unhandled]
+
+    def assert_clean(self) -> None:
+        """Fail when the bot sent anything Discord would reject or called a route the fake lacks."""
+        problems = self.problems()
+        assert not problems, "the bot sent bodies Discord would reject:\n" + "\n".join(problems)
 
     def clear_failures(self, channel_id: int) -> None:
         self._failures.pop(channel_id, None)
@@ -374,12 +428,28 @@ class FakeDiscord:
         """A message the fake holds, by id, in any channel."""
         return self._find_message(int(message_id))
 
+    async def create_channel(self, guild: Guild, name: str, *, bot_can_post: bool = True) -> Channel:
+        """A text channel made while the bot runs: the bot hears CHANNEL_CREATE (add_text_channel is for before)."""
+        channel = guild.add_text_channel(name, bot_can_post=bot_can_post)
+        await self._dispatch_and_wait("CHANNEL_CREATE", channel.payload(), "guild_channel_create", channel.id)
+        return channel
+
     async def delete_channel(self, channel: Channel) -> None:
         """Someone deletes the channel: the bot hears CHANNEL_DELETE and every later call gets 404."""
         channel.guild.channels.pop(channel.id, None)
         self.channels.pop(channel.id, None)
-        if self._ws is not None and not self._ws.closed:
-            await self._dispatch("CHANNEL_DELETE", channel.payload())
+        await self._dispatch_and_wait("CHANNEL_DELETE", channel.payload(), "guild_channel_delete", channel.id)
+
+    async def _dispatch_and_wait(self, event: str, data: dict, bot_event: str, object_id: int) -> None:
+        """Send a gateway event; with the bot in this process, return once discord.py has handled it."""
+        if self._ws is None or self._ws.closed:
+            return  # no bot connected: it will see the new state in GUILD_CREATE
+        if self.bot is None:  # a bot in another process: nothing to wait on
+            await self._dispatch(event, data)
+            return
+        heard = asyncio.ensure_future(self.bot.wait_for(bot_event, check=lambda o: o.id == object_id, timeout=5))
+        await self._dispatch(event, data)
+        await heard
 
     # --- gateway -------------------------------------------------------------------
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
@@ -530,9 +600,10 @@ class FakeDiscord:
             if len(queue) == 1 or queue[1] != -1:
                 queue.pop(0)
             if status == 429:
-                return self._json({"message": "You are being rate limited.", "retry_after": 0.01, "global": False}, 429,
+                wait = self._retry_after
+                return self._json({"message": "You are being rate limited.", "retry_after": wait, "global": False}, 429,
                                   # discord.py reads a 429 without Via as a Cloudflare ban, not a rate limit.
-                                  {"Retry-After": "0.01", "X-RateLimit-Scope": "user", "Via": "1.1 google"})
+                                  {"Retry-After": str(wait), "X-RateLimit-Scope": "user", "Via": "1.1 google"})
             codes = {403: 50013, 404: 10003}
             return self._json({"message": "fake failure", "code": codes.get(status, 0)}, status)
         if cid not in self.channels and cid not in self._dm_channels.values():
@@ -785,20 +856,63 @@ class FakeDiscord:
         payload, pending = self._interaction(3, channel.guild, member, channel, data, locale, message=message)
         return await self._send(payload, pending, 5)
 
-    async def submit_modal(self, modal: Reply, member: Member, values: dict[str, str], *,
+    async def submit_modal(self, modal: Reply, member: Member, values: dict[str, str | list[str]], *,
                            guild: Guild | None = None, locale: str = "zh-CN") -> Reply:
+        """Fill in and submit the modal the bot opened (a type-9 reply); values by input custom_id.
+
+        A text input takes a string, a select inside a label a list of option values. Like the
+        Discord client, this refuses to submit an empty required input or a text of the wrong length.
+        """
         assert modal.type == 9, f"expected a modal (type 9), got type {modal.type}"
+        known = {c.get("custom_id") for c in _modal_inputs(modal.data)}
+        unknown = set(values) - known
+        assert not unknown, f"the modal has no inputs {sorted(unknown)}; it has {sorted(known)}"
         rows = []
         for row in modal.data.get("components", []):
             if row.get("type") == 18:  # label wrapping one input
-                inner = row["component"]
-                rows.append({"type": 18, "component": {"type": inner["type"], "custom_id": inner["custom_id"],
-                                                        "value": values.get(inner["custom_id"], "")}})
-            else:
-                rows.append({"type": 1, "components": [
-                    {"type": c["type"], "custom_id": c["custom_id"], "value": values.get(c["custom_id"], "")}
-                    for c in row.get("components", [])]})
+                rows.append({"type": 18, "component": _submitted(row["component"], values)})
+            elif row.get("type") == 1:
+                rows.append({"type": 1, "components": [_submitted(c, values) for c in row.get("components", [])]})
         guild = guild or member.guild
         data = {"custom_id": modal.data["custom_id"], "components": rows}
         payload, pending = self._interaction(5, guild, member, None, data, locale)
         return await self._send(payload, pending, 5)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tests.support.fake_discord --port N`: a standalone fake for a bot in another process."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed on stdout)")
+    parser.add_argument("--guild", default="炼丹测试服", help="name of the one server")
+    parser.add_argument("--channel", action="append", help="text channel name (repeatable; default: general)")
+    args = parser.parse_args(argv)
+
+    async def serve() -> None:
+        from tests.support.control import describe
+
+        fake = FakeDiscord()
+        guild = fake.add_guild(args.guild)
+        for name in args.channel or ["general"]:
+            guild.add_text_channel(name)
+        admins = guild.add_role("服主", ADMINISTRATOR)
+        mods = guild.add_role("版主", MANAGE_GUILD)
+        guild.add_member("小白")
+        guild.add_member("版主", roles=[mods])
+        guild.add_member("服主", roles=[admins])
+        await fake.start(args.port, patch_discord=False)
+        print(json.dumps({"api_base": fake.api_base, "gateway_url": fake.gateway_url,
+                          "control": f"http://127.0.0.1:{fake.port}/_fake", **describe(fake)}, ensure_ascii=False),
+              flush=True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await fake.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()
