@@ -216,10 +216,12 @@ class _Pending:
     id: int
     token: str
     channel_id: int
+    kind: int  # the interaction's type: 2 command, 3 component, 4 autocomplete, 5 modal submit
     done: asyncio.Event = field(default_factory=asyncio.Event)
     reply: Reply | None = None
     original: dict | None = None
     followups: list[dict] = field(default_factory=list)
+    loading: bool = False  # deferred with type 5 and not yet answered: "<bot> is thinking…"
 
 
 def _modal_inputs(modal: dict) -> list[dict]:
@@ -652,6 +654,7 @@ class FakeDiscord:
         elif kind == 5:
             message = self._new_message(pending.channel_id, {"flags": data.get("flags", 0)}, interaction=True)
             pending.original = message
+            pending.loading = True
         elif kind == 7 and pending.original is not None:
             message = self._edit(pending.original, data)
         pending.reply = Reply(kind, data, message)
@@ -661,7 +664,7 @@ class FakeDiscord:
         if message is not None:
             resource["message"] = message
         return self._json({
-            "interaction": {"id": str(pending.id), "type": 2, "response_message_id": message["id"] if message else None,
+            "interaction": {"id": str(pending.id), "type": pending.kind, "response_message_id": message["id"] if message else None,
                             "response_message_loading": kind == 5, "response_message_ephemeral":
                             bool(int((message or {}).get("flags") or 0) & EPHEMERAL), "activity_instance_id": None},
             "resource": resource,
@@ -678,6 +681,7 @@ class FakeDiscord:
             return web.Response(status=204)
         self._check(limits.check_limits("webhook_edit", _without_files(body)), "edit original")
         message = self._edit(pending.original, body)
+        pending.loading = False
         if pending.reply is not None and pending.reply.type in (5, 6):
             pending.reply = Reply(pending.reply.type, body, message)
             pending.done.set()
@@ -700,7 +704,12 @@ class FakeDiscord:
         if pending is None:
             return self._json({"message": "Unknown Webhook", "code": 10015}, 404)
         self._check(limits.check_limits("followup", _without_files(body)), "followup")
-        message = self._new_message(pending.channel_id, body, interaction=True)
+        if pending.loading and pending.original is not None:
+            # Discord's first followup after a type-5 defer fills the "thinking" message, keeping its flags.
+            message = self._edit(pending.original, body)
+            pending.loading = False
+        else:
+            message = self._new_message(pending.channel_id, body, interaction=True)
         pending.followups.append(message)
         if pending.reply is not None and pending.reply.type in (5, 6):
             pending.reply = Reply(pending.reply.type, body, message)
@@ -741,7 +750,7 @@ class FakeDiscord:
         channel = channel or next(iter(guild.channels.values()), None) or guild.add_text_channel("general")
         interaction_id = snowflake()
         token = f"token-{interaction_id}"
-        pending = _Pending(interaction_id, token, channel.id)
+        pending = _Pending(interaction_id, token, channel.id, kind)
         self._pending[token] = pending
         payload = {
             "id": str(interaction_id), "application_id": str(self.app_id), "type": kind, "token": token, "version": 1,

@@ -191,6 +191,8 @@ async def test_deferred_answer_waits_for_the_followup(fake_discord, fake_server)
     reply = await fake_discord.slash(fake_server.guild, fake_server.member, "slow")
     assert reply.type == 5
     assert reply.content == "想好了"
+    assert reply.ephemeral  # deferred ephemerally: the followup fills that private "thinking" message
+    assert fake_discord.messages(fake_server.channel.id) == [reply.message]
 
 
 async def test_oversized_embed_is_reported(fake_discord, fake_server):
@@ -247,9 +249,11 @@ def test_check_limits_covers_each_kind():
 
 @pytest.mark.skipif(not limits.has_official_schema(), reason="Discord's OpenAPI spec is not beside the repo")
 def test_official_schema_catches_what_the_hand_written_limits_do_not():
-    # A command name with a space passes no hand-written limit on length but breaks the schema's pattern.
-    assert limits.check_limits("commands", [{"name": "x" * 33, "description": "d", "type": 1}])
-    assert limits.schema_problems("#/components/schemas/RichEmbed", {"color": -1})
+    command = {"name": "define", "description": "查词", "type": 1, "default_member_permissions": "manage_guild"}
+    assert limits.check_limits("command", command, schema=False) == []
+    assert "default_member_permissions" in " ".join(limits.check_limits("command", command))
+    assert limits.check_limits("embed", {"title": "炸炉", "color": -1}, schema=False) == []
+    assert "color" in " ".join(limits.check_limits("embed", {"title": "炸炉", "color": -1}))
 
 
 async def test_standalone_fake_drives_a_bot_in_another_process_through_its_control_api():
