@@ -12,12 +12,15 @@ The large sizes are synthetic, mixed Chinese and English, generated from a fixed
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import platform
 import random
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -96,15 +99,15 @@ def run_size(label: str, terms, rng: random.Random, n_queries: int, n_baseline: 
     gc.collect()
     start = time.perf_counter()
     index = SearchIndex.build(
-        IndexEntry(uid=i, guild_id=0, slug=f"t{i}", term=zh, en=en, keys=TermKeys.deserialize(k))
+        (IndexEntry(uid=i, guild_id=0, slug=f"t{i}", term=zh, en=en), TermKeys.deserialize(k))
         for i, ((zh, en, _), k) in enumerate(zip(terms, keys_json, strict=True))
     )
     build_s = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     start = time.perf_counter()
-    index.add(IndexEntry(uid=len(terms), guild_id=0, slug="new", term="新术语", en="Brand new term",
-                         keys=compute_keys(["新术语", "Brand new term"])))
+    index.add(IndexEntry(uid=len(terms), guild_id=0, slug="new", term="新术语", en="Brand new term"),
+              compute_keys(["新术语", "Brand new term"]))
     add_ms = (time.perf_counter() - start) * 1000
     index.remove(len(terms))
 
@@ -142,32 +145,68 @@ def run_size(label: str, terms, rng: random.Random, n_queries: int, n_baseline: 
     }
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
-
-
 def memory_report(n: int = 100_000) -> None:
-    """Resident memory of a process that holds only the stored keys and then the index."""
+    """Resident memory of the bot's own start-up path over a database holding n server terms.
+
+    The parent writes the terms (keys computed here, as at write time); a fresh child process
+    imports the bot, opens the glossary exactly as `python -m bot` does (sync data/, build the
+    index from stored keys) and answers queries, then reports its resident and peak memory.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "glossary.db"
+        asyncio.run(_write_synthetic_db(db_path, n))
+        child = subprocess.run([sys.executable, __file__, "--memory-child", str(db_path)],
+                               check=True, capture_output=True, text=True)
+        print(f"{n:,} server terms + the shipped glossary: {child.stdout.strip()}")
+
+
+async def _write_synthetic_db(db_path: Path, n: int) -> None:
+    from bot.core.glossary import Glossary
+    from bot.core.models import Category, Term
+    from bot.core.store import term_values
+
+    glossary, _ = await Glossary.open(db_path, REPO / "data")
     rng = random.Random(20261122)
-    stored = [(zh, en, compute_keys([zh, en, *aliases]).serialize()) for zh, en, aliases in synthetic_terms(n, rng)]
-    gc.collect()
-    before = rss_mb()
+    rows = []
+    for i, (zh, en, aliases) in enumerate(synthetic_terms(n, rng)):
+        definition = "".join(rng.choice(CJK) for _ in range(rng.randint(60, 240)))
+        term = Term(id=f"t{i}", term=zh, en=en, aliases=aliases, category=Category.CONCEPT, summary=definition[:40],
+                    definition=definition, example=definition[:80], guild_id=1 + i % 50)
+        rows.append(term_values(term))
+    async with glossary.db.transaction() as conn:
+        await conn.executemany(
+            f"INSERT INTO terms ({', '.join(rows[0])}) VALUES ({', '.join(':' + k for k in rows[0])})", rows)
+    await glossary.close()
+
+
+async def _memory_child(db_path: str) -> None:
+    import bot.client  # noqa: F401  (every module the running bot has loaded)
+    from bot.core.glossary import Glossary
+
     start = time.perf_counter()
-    index = SearchIndex.build(IndexEntry(uid=i, guild_id=0, slug=f"t{i}", term=zh, en=en, keys=TermKeys.deserialize(k))
-                              for i, (zh, en, k) in enumerate(stored))
-    build = time.perf_counter() - start
+    glossary, _ = await Glossary.open(db_path, REPO / "data")
+    opened = time.perf_counter() - start
+    for query in ("炸芦", "zhalu", "炸爐", "ＬｏＲＡ", "stable difusion", "lora", "Kari", "模型"):
+        glossary.complete(query, guild_id=7)
+        await glossary.define(query, guild_id=7)
     gc.collect()
-    after = rss_mb()
-    print(f"{n:,} terms: process RSS {after:.0f} MB after building the index (index {after - before:.0f} MB, "
-          f"built in {build:.2f} s; {len(index):,} entries)")
+    status = Path("/proc/self/status").read_text()
+    rss, peak = (int(next(line for line in status.splitlines() if line.startswith(k)).split()[1]) / 1024
+                 for k in ("VmRSS", "VmHWM"))
+    print(f"process RSS {rss:.0f} MB after start-up and queries (peak {peak:.0f} MB); "
+          f"glossary opened and indexed in {opened:.2f} s; {len(glossary.index):,} terms in the index")
+    await glossary.close()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="skip the 100k size")
-    parser.add_argument("--memory", action="store_true", help="only measure resident memory at 100k")
+    parser.add_argument("--memory", action="store_true", help="only measure the bot's resident memory at 100k")
+    parser.add_argument("--memory-child", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_child:
+        asyncio.run(_memory_child(args.memory_child))
+        return 0
     if args.memory:
         memory_report()
         return 0

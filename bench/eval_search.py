@@ -45,7 +45,7 @@ class ClassScore:
 def shipped_index(data_dir: Path = REPO / "data") -> SearchIndex:
     terms = load_glossary(data_dir)
     return SearchIndex.build(
-        IndexEntry(uid=i, guild_id=0, slug=t.id, term=t.term, en=t.en, keys=compute_keys(t.names), priority=t.priority)
+        (IndexEntry(uid=i, guild_id=0, slug=t.id, term=t.term, en=t.en, priority=t.priority), compute_keys(t.names))
         for i, t in enumerate(terms, 1)
     )
 

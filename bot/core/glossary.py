@@ -83,15 +83,18 @@ class Glossary:
         await self.db.close()
 
     async def rebuild_index(self) -> None:
-        stored = await self.store.active_terms()
-        self.index = SearchIndex.build(s.index_entry() for s in stored)
-        self._uid_by_slug = {(s.term.guild_id, s.term.id): s.uid for s in stored}
+        index, uid_by_slug = SearchIndex(), {}
+        with index.bulk_load():
+            async for entry, keys in self.store.index_rows():
+                index.add(entry, keys)
+                uid_by_slug[(entry.guild_id, entry.slug)] = entry.uid
+        self.index, self._uid_by_slug = index, uid_by_slug
         for guild_id, slug in self._hidden:
             self.index.hide(guild_id, slug)
 
     # --- keeping the index in step with writes (used by moderation) ---
     def upsert(self, stored: StoredTerm) -> None:
-        self.index.add(stored.index_entry())
+        self.index.add(stored.index_entry(), stored.keys)
         self._uid_by_slug[(stored.term.guild_id, stored.term.id)] = stored.uid
 
     def drop(self, stored: StoredTerm) -> None:

@@ -8,17 +8,19 @@ Tiers, best first:
   4 initials                             (zl → 炸炉; they collide, so they rank low)
   5 fuzzy: fuzz.ratio on normalised keys, only over candidates that share n-grams
 
-Candidates are narrowed with exact dictionaries, a sorted key list for prefixes and
+Candidates are narrowed with one exact dictionary, a sorted key array for prefixes and
 an n-gram inverted index, so a keystroke never scans every term.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import gc
 import itertools
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,6 +35,19 @@ _RAREST_GRAMS = 4
 _PREFIX_NEIGHBOURS = 60   # keys sharing the probe's first letters, scored alongside
 _ENOUGH_BETTER_HITS = 5    # with this many exact/pinyin/prefix hits, skip fuzzy scoring
 _MIN_SUGGESTION_SCORE = 60.0
+
+# What a key is to the term that owns it. An owner is packed into one int, uid << 2 | kind,
+# so a key's owners fit a typed array instead of Python objects.
+NAME, SPELLING, SOUND, INITIAL = range(4)
+_KIND_BITS, _KIND_MASK = 2, 3
+_NOBODY, _SHARED = -1, -2   # _owner values: no owner left; several, listed in _shared
+_IN_ORDER, _IN_GRAMS = 1, 2  # _placed flags: the key is in _by_text / in the n-gram postings
+
+_NAMES, _SPELLINGS, _INITIALS = (range(k, k + 1) for k in (NAME, SPELLING, INITIAL))
+# A folded query (zanu) matches 模糊音 forms, and spellings that folding leaves as they are (nan for lan).
+_SOUNDS_OR_SPELLINGS = range(SPELLING, SOUND + 1)
+_WRITTEN = range(NAME, SPELLING + 1)  # what prefix and fuzzy search compare against: names and spellings
+
 
 def _grams(text: str) -> set[str]:
     """Bigrams, plus single characters for three-character keys."""
@@ -53,23 +68,15 @@ def fuzzy_threshold(length: int) -> float:
     return 85.0
 
 
-Owners = int | tuple[int, ...]
-
-
-def _owners(value: Owners | None) -> tuple[int, ...]:
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, int) else value
-
-
 @dataclass(slots=True)
 class IndexEntry:
+    """What a hit shows: enough for an autocomplete choice or a suggestion button."""
+
     uid: int
     guild_id: int
     slug: str
     term: str
     en: str
-    keys: TermKeys
     priority: int = 0
 
 
@@ -91,43 +98,52 @@ class Resolution:
 
 
 class SearchIndex:
-    """Exact tables map a key to a tuple of uids (most keys have one owner, and a
-    tuple is far smaller than a set). N-gram postings are plain lists of key ids;
-    removed keys become tombstones, skipped at query time, so writes stay O(keys of
-    one term) and a start-up build is a few list appends per key.
+    """Compact on purpose, since a bot may hold 100k+ terms in one process.
+
+    Every distinct key text (name, alias, pinyin spelling, 模糊音 spelling, initials) is
+    stored once and gets a key id (kid). Everything else is typed arrays of kids: its
+    owners, the kids in key order for prefix search, and n-gram postings. A removed
+    term only drops its owner marks; its keys stay as ownerless tombstones that
+    queries skip and a later term may reuse, so a write touches only that term's keys.
     """
 
     def __init__(self) -> None:
         self._entries: dict[int, IndexEntry] = {}
-        # key → owner uid, or a tuple of uids for the rare shared key (an int is far smaller)
-        self._names: dict[str, Owners] = {}
-        self._pinyin: dict[str, Owners] = {}
-        self._sound: dict[str, Owners] = {}
-        self._initials: dict[str, Owners] = {}
-        self._sorted: list[tuple[str, int]] = []  # (name or pinyin key, uid), for prefix search
-        self._grams: dict[str, list[int]] = defaultdict(list)  # n-gram → key ids
-        self._key_text: list[str] = []
-        self._key_owner: list[int] = []
-        self._dead: set[int] = set()
-        self._kids_of: dict[int, range] = {}  # a term's keys are added together, so their ids are a range
+        self._kid_of: dict[str, int] = {}
+        self._key_text: list[str] = []       # kid → key (the same str objects as _kid_of's keys)
+        self._owner = array("q")             # kid → its one packed owner, _NOBODY or _SHARED
+        self._shared: dict[int, list[int]] = {}  # kid → packed owners of a key several terms share
+        self._placed = bytearray()           # kid → _IN_ORDER | _IN_GRAMS
+        self._by_text = array("I")           # kids of names and spellings, in key order
+        self._grams: dict[str, array] = {}   # n-gram → kids of names containing it
+        self._refs: dict[int, array] = {}    # uid → kid << 2 | kind of each of its keys, for removal
         self._overrides: dict[int, set[str]] = defaultdict(set)  # guild → slugs it has its own version of
         self._hidden: dict[int, set[str]] = defaultdict(set)
         self._popular: list[IndexEntry] | None = None
+        self._bulk = False
 
     @classmethod
-    def build(cls, entries: Iterable[IndexEntry]) -> SearchIndex:
+    def build(cls, terms: Iterable[tuple[IndexEntry, TermKeys]]) -> SearchIndex:
         index = cls()
-        # Millions of small containers, none cyclic: the cycle collector would only rescan them.
+        with index.bulk_load():
+            for entry, keys in terms:
+                index.add(entry, keys)
+        return index
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Many adds at once (start-up): key order is restored once at the end, not per add."""
+        # Millions of small objects, none cyclic: the cycle collector would only rescan them.
         was_enabled = gc.isenabled()
         gc.disable()
+        self._bulk = True
         try:
-            for entry in entries:
-                index._insert(entry, keep_sorted=False)
-            index._sorted.sort()
+            yield
         finally:
+            self._bulk = False
+            self._by_text = array("I", sorted(self._by_text, key=self._key_text.__getitem__))
             if was_enabled:
                 gc.enable()
-        return index
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -136,26 +152,17 @@ class SearchIndex:
         return self._entries.get(uid)
 
     # --- writes ---
-    def add(self, entry: IndexEntry) -> None:
+    def add(self, entry: IndexEntry, keys: TermKeys) -> None:
         if entry.uid in self._entries:
             self.remove(entry.uid)
-        self._insert(entry, keep_sorted=True)
+        self._insert(entry, keys)
 
     def remove(self, uid: int) -> None:
         entry = self._entries.pop(uid, None)
         if entry is None:
             return
-        for key, table in self._tables(entry):
-            rest = tuple(u for u in _owners(table.get(key)) if u != uid)
-            if not rest:
-                table.pop(key, None)
-            else:
-                table[key] = rest[0] if len(rest) == 1 else rest
-        for key in self._searchable(entry):
-            pos = bisect.bisect_left(self._sorted, (key, uid))
-            if pos < len(self._sorted) and self._sorted[pos] == (key, uid):
-                del self._sorted[pos]
-        self._dead.update(self._kids_of.pop(uid, ()))
+        for ref in self._refs.pop(uid):
+            self._drop_owner(ref >> _KIND_BITS, uid << _KIND_BITS | ref & _KIND_MASK)
         if entry.guild_id:
             self._overrides[entry.guild_id].discard(entry.slug)
         self._popular = None
@@ -166,55 +173,77 @@ class SearchIndex:
     def unhide(self, guild_id: int, slug: str) -> None:
         self._hidden[guild_id].discard(slug)
 
-    def _tables(self, entry: IndexEntry):
-        keys = entry.keys
-        for name in keys.names:
-            yield name, self._names
-        for spelling in keys.pinyin:
-            yield spelling, self._pinyin
-        for sound in keys.sounds:
-            yield sound, self._sound
-        for initials in keys.initials:
-            yield initials, self._initials
-
-    @staticmethod
-    def _searchable(entry: IndexEntry) -> list[str]:
-        return list(dict.fromkeys(entry.keys.names + entry.keys.pinyin))
-
-    def _insert(self, entry: IndexEntry, *, keep_sorted: bool) -> None:
+    def _insert(self, entry: IndexEntry, keys: TermKeys) -> None:
         # Hot at start-up (once per term, 100k+ times): locals and no generators.
         uid = entry.uid
-        keys = entry.keys
         self._entries[uid] = entry
-        for table, texts in ((self._names, keys.names), (self._pinyin, keys.pinyin),
-                             (self._sound, keys.sounds), (self._initials, keys.initials)):
-            for key in texts:
-                owners = table.get(key)
-                if owners is None:
-                    table[key] = uid
-                elif isinstance(owners, int):
-                    if owners != uid:
-                        table[key] = (owners, uid)
-                elif uid not in owners:
-                    table[key] = (*owners, uid)
-        grams, key_text, key_owner, ordered = self._grams, self._key_text, self._key_owner, self._sorted
-        first_kid = len(key_text)
-        names = keys.names
-        for key in dict.fromkeys(names + keys.pinyin):
-            if keep_sorted:
-                bisect.insort(ordered, (key, uid))
-            else:
-                ordered.append((key, uid))
-            kid = len(key_text)
-            key_text.append(key)
-            key_owner.append(uid)
-            if key in names:  # pinyin typos are caught by the pinyin tiers; n-grams only for names
-                for gram in _grams(key):
-                    grams[gram].append(kid)
-        self._kids_of[uid] = range(first_kid, len(key_text))
+        kid_of, key_text, owner, placed = self._kid_of, self._key_text, self._owner, self._placed
+        refs = array("I")
+        # A 模糊音 form equal to a spelling is already found as that spelling (see _SOUNDS_OR_SPELLINGS).
+        sounds = [s for s in keys.sounds if s not in keys.pinyin]
+        for kind, texts in ((NAME, keys.names), (SPELLING, keys.pinyin), (SOUND, sounds), (INITIAL, keys.initials)):
+            for text in texts:
+                kid = kid_of.get(text)
+                if kid is None:
+                    kid = kid_of[text] = len(key_text)
+                    key_text.append(text)
+                    owner.append(_NOBODY)
+                    placed.append(0)
+                self._add_owner(kid, uid << _KIND_BITS | kind)
+                refs.append(kid << _KIND_BITS | kind)
+                if kind <= SPELLING and not placed[kid] & _IN_ORDER:
+                    placed[kid] |= _IN_ORDER
+                    if self._bulk:
+                        self._by_text.append(kid)  # bulk_load() sorts once at the end
+                    else:
+                        bisect.insort(self._by_text, kid, key=key_text.__getitem__)
+                if kind == NAME and not placed[kid] & _IN_GRAMS:
+                    # Typos in spellings are caught by the pinyin tiers; n-grams only for names.
+                    placed[kid] |= _IN_GRAMS
+                    for gram in _grams(text):
+                        posting = self._grams.get(gram)
+                        if posting is None:
+                            posting = self._grams[gram] = array("I")
+                        posting.append(kid)
+        self._refs[uid] = refs
+        if keys.names and keys.names[0] == entry.term:
+            entry.term = key_text[kid_of[entry.term]]  # one string object for both, not two
         if entry.guild_id:
             self._overrides[entry.guild_id].add(entry.slug)
         self._popular = None
+
+    def _add_owner(self, kid: int, packed: int) -> None:
+        current = self._owner[kid]
+        if current == _NOBODY:
+            self._owner[kid] = packed
+        elif current == _SHARED:
+            if packed not in self._shared[kid]:
+                self._shared[kid].append(packed)
+        elif current != packed:
+            self._shared[kid] = [current, packed]
+            self._owner[kid] = _SHARED
+
+    def _drop_owner(self, kid: int, packed: int) -> None:
+        current = self._owner[kid]
+        if current == packed:
+            self._owner[kid] = _NOBODY
+        elif current == _SHARED:
+            rest = [p for p in self._shared[kid] if p != packed]
+            if len(rest) > 1:
+                self._shared[kid] = rest
+            else:
+                del self._shared[kid]
+                self._owner[kid] = rest[0] if rest else _NOBODY
+
+    def _owners(self, kid: int, kinds: range) -> list[int]:
+        """uids owning this key as one of these kinds."""
+        current = self._owner[kid]
+        packed = (current,) if current >= 0 else self._shared.get(kid, ())
+        return [p >> _KIND_BITS for p in packed if p & _KIND_MASK in kinds]
+
+    def _owners_of_text(self, text: str, kinds: range) -> list[int]:
+        kid = self._kid_of.get(text)
+        return [] if kid is None else self._owners(kid, kinds)
 
     # --- visibility ---
     def _visible(self, entry: IndexEntry, guild_id: int) -> bool:
@@ -227,7 +256,7 @@ class SearchIndex:
     # --- reads ---
     def exact_owners(self, name: str, *, guild_id: int = 0) -> list[IndexEntry]:
         """Visible terms that have this exact (normalised) name or alias."""
-        entries = (self._entries[uid] for uid in _owners(self._names.get(normalize(name))))
+        entries = (self._entries[uid] for uid in self._owners_of_text(normalize(name), _NAMES))
         return [e for e in entries if self._visible(e, guild_id)]
 
     def search(self, query: str, *, guild_id: int = 0, limit: int = 25) -> list[Hit]:
@@ -247,12 +276,12 @@ class SearchIndex:
                     best[uid] = hit
 
         spelled = query_pinyin(q) or (q if q.isascii() and q.isalnum() else "")
-        offer(_owners(self._names.get(q)), EXACT, 100.0)
+        offer(self._owners_of_text(q, _NAMES), EXACT, 100.0)
         if spelled:
-            offer(_owners(self._pinyin.get(spelled)), PINYIN, 100.0)
-            offer(_owners(self._sound.get(sound_fold(spelled))), FUZZY_SOUND, 95.0)
+            offer(self._owners_of_text(spelled, _SPELLINGS), PINYIN, 100.0)
+            offer(self._owners_of_text(sound_fold(spelled), _SOUNDS_OR_SPELLINGS), FUZZY_SOUND, 95.0)
             if q.isascii():
-                offer(_owners(self._initials.get(q)), INITIALS, 80.0)
+                offer(self._owners_of_text(q, _INITIALS), INITIALS, 80.0)
         for prefix in {q, spelled} - {""}:
             self._offer_prefixes(prefix, offer, limit * 2)
         if sum(1 for h in best.values() if h.tier <= INITIALS) < _ENOUGH_BETTER_HITS:
@@ -261,16 +290,21 @@ class SearchIndex:
         return sorted(best.values(), key=Hit.rank)[:limit]
 
     def _offer_prefixes(self, prefix: str, offer, cap: int) -> None:
-        keys = self._sorted
-        pos = bisect.bisect_left(keys, (prefix, -1))
-        end = min(len(keys), pos + cap + 1)  # index walk: slicing would copy the whole tail
-        while pos < end:
-            key, uid = keys[pos]
-            if not key.startswith(prefix):
-                break
+        for kid in self._starting_with(prefix, cap + 1):
+            key = self._key_text[kid]
             if key != prefix:
-                offer((uid,), PREFIX, 100.0 * len(prefix) / len(key))
+                offer(self._owners(kid, _WRITTEN), PREFIX, 100.0 * len(prefix) / len(key))
+
+    def _starting_with(self, prefix: str, cap: int) -> list[int]:
+        """Up to `cap` kids whose key starts with prefix, in key order."""
+        by_text, text_of = self._by_text, self._key_text.__getitem__
+        pos = bisect.bisect_left(by_text, prefix, key=text_of)
+        end = min(len(by_text), pos + cap)
+        out = []
+        while pos < end and text_of(by_text[pos]).startswith(prefix):
+            out.append(by_text[pos])
             pos += 1
+        return out
 
     def _offer_fuzzy(self, probe: str, offer) -> None:
         """Score only keys sharing the probe's rarest n-grams: a typo keeps most of them."""
@@ -286,31 +320,20 @@ class SearchIndex:
             if candidates and len(candidates) + len(posting) > _FUZZY_CANDIDATES:
                 break
             candidates.update(posting)
-        candidates -= self._dead
         kids = list(itertools.islice(candidates, _FUZZY_CANDIDATES))
-        texts = [self._key_text[k] for k in kids]
-        owners = [self._key_owner[k] for k in kids]
         if len(probe) >= 5:
             # Most typos leave the first letters alone: keys that start like the probe join in,
             # narrowest window first so common beginnings don't crowd out the right key.
             for width in sorted({len(probe) * 2 // 3, len(probe) // 2, 3}, reverse=True):
                 if width >= 3:
-                    self._neighbours(probe[:width], texts, owners)
-        if not texts:
+                    kids += [k for k in self._starting_with(probe[:width], _PREFIX_NEIGHBOURS) if k not in candidates]
+        if not kids:
             return
+        texts = [self._key_text[k] for k in kids]
         for _, score, pos in process.extract(
             probe, texts, scorer=fuzz.ratio, processor=None, score_cutoff=_MIN_SUGGESTION_SCORE, limit=50
         ):
-            offer((owners[pos],), FUZZY, score)
-
-    def _neighbours(self, prefix: str, texts: list[str], owners: list[int]) -> None:
-        keys = self._sorted
-        pos = bisect.bisect_left(keys, (prefix, -1))
-        end = min(len(keys), pos + _PREFIX_NEIGHBOURS)
-        while pos < end and keys[pos][0].startswith(prefix):
-            texts.append(keys[pos][0])
-            owners.append(keys[pos][1])
-            pos += 1
+            offer(self._owners(kids[pos], _WRITTEN), FUZZY, score)
 
     def resolve(self, query: str, *, guild_id: int = 0) -> Resolution:
         hits = self.search(query, guild_id=guild_id, limit=10)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -18,6 +18,7 @@ from bot.core.search import IndexEntry
 log = logging.getLogger(__name__)
 
 _SHIPPED_HASH = "shipped_glossary_hash"
+_INDEX_BATCH = 1000
 TERM_COLUMNS = (
     "uid, guild_id, slug, term, en, aliases, category, summary, definition, example,"
     " related, sources, priority, search_keys, deleted_at"
@@ -42,10 +43,7 @@ class StoredTerm:
 
     def index_entry(self) -> IndexEntry:
         t = self.term
-        return IndexEntry(
-            uid=self.uid, guild_id=t.guild_id, slug=t.id, term=t.term, en=t.en,
-            keys=self.keys, priority=t.priority,
-        )
+        return IndexEntry(uid=self.uid, guild_id=t.guild_id, slug=t.id, term=t.term, en=t.en, priority=t.priority)
 
 
 def term_values(term: Term) -> dict:
@@ -151,6 +149,16 @@ class TermStore:
     async def active_terms(self) -> list[StoredTerm]:
         rows = await self.db.fetchall(f"SELECT {TERM_COLUMNS} FROM terms WHERE deleted_at IS NULL")
         return [row_to_stored(r) for r in rows]
+
+    async def index_rows(self) -> AsyncIterator[tuple[IndexEntry, TermKeys]]:
+        """Every active term as the search index needs it, streamed: no definitions, and
+        never every row at once, so a 100k-term start-up stays small."""
+        async with self.db.conn.execute(
+            "SELECT uid, guild_id, slug, term, en, priority, search_keys FROM terms WHERE deleted_at IS NULL"
+        ) as cursor:
+            while rows := await cursor.fetchmany(_INDEX_BATCH):
+                for row in rows:
+                    yield IndexEntry(*row[:6]), TermKeys.deserialize(row[6])
 
     async def get(self, uid: int) -> StoredTerm | None:
         row = await self.db.fetchone(f"SELECT {TERM_COLUMNS} FROM terms WHERE uid = ?", (uid,))

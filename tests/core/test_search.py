@@ -7,8 +7,9 @@ from bot.core.normalize import normalize
 from bot.core.search import IndexEntry, SearchIndex
 
 
-def entry(uid: int, slug: str, term: str, en: str = "", aliases=(), guild_id: int = 0, priority: int = 0) -> IndexEntry:
-    return IndexEntry(uid, guild_id, slug, term, en, compute_keys([term, en, *aliases]), priority)
+def entry(uid: int, slug: str, term: str, en: str = "", aliases=(), guild_id: int = 0,
+          priority: int = 0) -> tuple[IndexEntry, TermKeys]:
+    return IndexEntry(uid, guild_id, slug, term, en, priority), compute_keys([term, en, *aliases])
 
 
 @pytest.fixture
@@ -69,14 +70,14 @@ def test_prefix_autocomplete(index):
 
 
 def test_servers_see_their_own_terms_only(index):
-    index.add(entry(100, "g-xiaohei", "小黑", "Our mascot", guild_id=111))
+    index.add(*entry(100, "g-xiaohei", "小黑", "Our mascot", guild_id=111))
     assert index.resolve("小黑", guild_id=111).hit.entry.uid == 100
     assert index.resolve("小黑", guild_id=222).status != "found"
     assert index.resolve("小黑").status != "found"  # not in DMs / the console either
 
 
 def test_a_server_override_replaces_the_shipped_term_there_only(index):
-    index.add(entry(101, "zhalu", "炸炉", "Our own wording", guild_id=111))
+    index.add(*entry(101, "zhalu", "炸炉", "Our own wording", guild_id=111))
     assert index.resolve("炸炉", guild_id=111).hit.entry.uid == 101
     assert index.resolve("炸炉", guild_id=222).hit.entry.uid == 1
 
@@ -90,9 +91,9 @@ def test_hidden_shipped_terms_disappear_for_that_server(index):
 
 
 def test_incremental_add_and_remove(index):
-    index.add(entry(50, "comfyui", "ComfyUI", "ComfyUI"))
+    index.add(*entry(50, "comfyui", "ComfyUI", "ComfyUI"))
     assert index.resolve("comfy ui").hit.entry.uid == 50
-    index.add(entry(50, "comfyui", "ComfyUI", "ComfyUI", ["节点界面"]))  # replace in place
+    index.add(*entry(50, "comfyui", "ComfyUI", "ComfyUI", ["节点界面"]))  # replace in place
     assert index.resolve("节点界面").hit.entry.uid == 50
     index.remove(50)
     assert index.resolve("comfyui").status != "found"
@@ -100,5 +101,5 @@ def test_incremental_add_and_remove(index):
 
 
 def test_priority_breaks_ties_in_popular(index):
-    index.add(entry(60, "lora", "LoRA", "Low-Rank Adaptation", priority=50))
+    index.add(*entry(60, "lora", "LoRA", "Low-Rank Adaptation", priority=50))
     assert index.popular(limit=1)[0].slug == "lora"
