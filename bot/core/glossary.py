@@ -83,7 +83,7 @@ class Glossary:
         await self.db.close()
 
     async def rebuild_index(self) -> None:
-        index, uid_by_slug = SearchIndex(), {}
+        index, uid_by_slug = SearchIndex(expected_terms=await self.store.count_active()), {}
         with index.bulk_load():
             async for entry, keys in self.store.index_rows():
                 index.add(entry, keys)

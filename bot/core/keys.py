@@ -9,8 +9,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict, pinyin
 
@@ -38,8 +38,7 @@ _GROUP, _ITEM = "\x1d", "\x1e"  # ASCII group/record separators; normalize() str
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
-@dataclass(frozen=True, slots=True)
-class TermKeys:
+class TermKeys(NamedTuple):  # a tuple, not a frozen dataclass: start-up makes 100k+ of them
     names: tuple[str, ...]     # normalised names and aliases
     pinyin: tuple[str, ...]    # toneless full pinyin of names with Chinese characters, main reading first
     initials: tuple[str, ...]  # first letters of those syllables (zl for 炸炉)
@@ -52,8 +51,12 @@ class TermKeys:
 
     @classmethod
     def deserialize(cls, text: str) -> TermKeys:
-        names, py, initials, sounds = (tuple(g.split(_ITEM)) if g else () for g in text.split(_GROUP))
-        return cls(names, py, initials, sounds)
+        names, py, initials, sounds = text.split(_GROUP)
+        return cls(_items(names), _items(py), _items(initials), _items(sounds))
+
+
+def _items(group: str) -> tuple[str, ...]:
+    return tuple(group.split(_ITEM)) if group else ()
 
 
 # Common 模糊音 confusions in pinyin input: folding both sides lets zalu find 炸炉.

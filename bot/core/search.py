@@ -18,6 +18,7 @@ import bisect
 import contextlib
 import gc
 import itertools
+import operator
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -26,22 +27,24 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.core.key_table import KeyTable
 from bot.core.keys import TermKeys, query_pinyin, sound_fold
 from bot.core.normalize import normalize
 
 EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
 _FUZZY_CANDIDATES = 600   # keys scored per probe, drawn from the rarest shared n-grams
 _RAREST_GRAMS = 4
-_PREFIX_NEIGHBOURS = 60   # keys sharing the probe's first letters, scored alongside
+_PREFIX_NEIGHBOURS = 60   # keys sharing the start (or the end) of the probe, scored alongside, per window
 _ENOUGH_BETTER_HITS = 5    # with this many exact/pinyin/prefix hits, skip fuzzy scoring
 _MIN_SUGGESTION_SCORE = 60.0
+_KEYS_PER_TERM = 5         # distinct keys a term adds on average (names, spellings, 模糊音, initials): sizes tables
 
 # What a key is to the term that owns it. An owner is packed into one int, uid << 2 | kind,
 # so a key's owners fit a typed array instead of Python objects.
 NAME, SPELLING, SOUND, INITIAL = range(4)
 _KIND_BITS, _KIND_MASK = 2, 3
 _NOBODY, _SHARED = -1, -2   # _owner values: no owner left; several, listed in _shared
-_IN_ORDER, _IN_GRAMS = 1, 2  # _placed flags: the key is in _by_text / in the n-gram postings
+_IN_ORDER, _IN_GRAMS = 1, 2  # _placed flags: the key is in _by_text / in the n-gram postings and _by_tail
 
 _NAMES, _SPELLINGS, _INITIALS = (range(k, k + 1) for k in (NAME, SPELLING, INITIAL))
 # A folded query (zanu) matches 模糊音 forms, and spellings that folding leaves as they are (nan for lan).
@@ -107,14 +110,14 @@ class SearchIndex:
     queries skip and a later term may reuse, so a write touches only that term's keys.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, expected_terms: int = 0) -> None:
         self._entries: dict[int, IndexEntry] = {}
-        self._kid_of: dict[str, int] = {}
-        self._key_text: list[str] = []       # kid → key (the same str objects as _kid_of's keys)
+        self._keys = KeyTable(expected=expected_terms * _KEYS_PER_TERM)  # key text ↔ kid
         self._owner = array("q")             # kid → its one packed owner, _NOBODY or _SHARED
         self._shared: dict[int, list[int]] = {}  # kid → packed owners of a key several terms share
         self._placed = bytearray()           # kid → _IN_ORDER | _IN_GRAMS
         self._by_text = array("I")           # kids of names and spellings, in key order
+        self._by_tail = array("I")           # kids of names, ordered by their reversed keys
         self._grams: dict[str, array] = {}   # n-gram → kids of names containing it
         self._refs: dict[int, array] = {}    # uid → kid << 2 | kind of each of its keys, for removal
         self._overrides: dict[int, set[str]] = defaultdict(set)  # guild → slugs it has its own version of
@@ -124,7 +127,7 @@ class SearchIndex:
 
     @classmethod
     def build(cls, terms: Iterable[tuple[IndexEntry, TermKeys]]) -> SearchIndex:
-        index = cls()
+        index = cls(expected_terms=operator.length_hint(terms))
         with index.bulk_load():
             for entry, keys in terms:
                 index.add(entry, keys)
@@ -141,7 +144,8 @@ class SearchIndex:
             yield
         finally:
             self._bulk = False
-            self._by_text = array("I", sorted(self._by_text, key=self._key_text.__getitem__))
+            self._by_text = array("I", sorted(self._by_text, key=self._keys.sort_key))
+            self._by_tail = array("I", sorted(self._by_tail, key=self._keys.tail_key))
             if was_enabled:
                 gc.enable()
 
@@ -177,37 +181,39 @@ class SearchIndex:
         # Hot at start-up (once per term, 100k+ times): locals and no generators.
         uid = entry.uid
         self._entries[uid] = entry
-        kid_of, key_text, owner, placed = self._kid_of, self._key_text, self._owner, self._placed
+        intern, owner, placed = self._keys.intern, self._owner, self._placed
         refs = array("I")
         # A 模糊音 form equal to a spelling is already found as that spelling (see _SOUNDS_OR_SPELLINGS).
         sounds = [s for s in keys.sounds if s not in keys.pinyin]
         for kind, texts in ((NAME, keys.names), (SPELLING, keys.pinyin), (SOUND, sounds), (INITIAL, keys.initials)):
+            packed, ordered = uid << _KIND_BITS | kind, kind in _WRITTEN
             for text in texts:
-                kid = kid_of.get(text)
-                if kid is None:
-                    kid = kid_of[text] = len(key_text)
-                    key_text.append(text)
-                    owner.append(_NOBODY)
+                kid = intern(text)
+                if kid == len(owner):  # a new key, so this term is its only owner
+                    owner.append(packed)
                     placed.append(0)
-                self._add_owner(kid, uid << _KIND_BITS | kind)
+                else:
+                    self._add_owner(kid, packed)
                 refs.append(kid << _KIND_BITS | kind)
-                if kind <= SPELLING and not placed[kid] & _IN_ORDER:
+                if ordered and not placed[kid] & _IN_ORDER:
                     placed[kid] |= _IN_ORDER
                     if self._bulk:
                         self._by_text.append(kid)  # bulk_load() sorts once at the end
                     else:
-                        bisect.insort(self._by_text, kid, key=key_text.__getitem__)
+                        bisect.insort(self._by_text, kid, key=self._keys.sort_key)
                 if kind == NAME and not placed[kid] & _IN_GRAMS:
                     # Typos in spellings are caught by the pinyin tiers; n-grams only for names.
                     placed[kid] |= _IN_GRAMS
+                    if self._bulk:
+                        self._by_tail.append(kid)
+                    else:
+                        bisect.insort(self._by_tail, kid, key=self._keys.tail_key)
                     for gram in _grams(text):
                         posting = self._grams.get(gram)
                         if posting is None:
                             posting = self._grams[gram] = array("I")
                         posting.append(kid)
         self._refs[uid] = refs
-        if keys.names and keys.names[0] == entry.term:
-            entry.term = key_text[kid_of[entry.term]]  # one string object for both, not two
         if entry.guild_id:
             self._overrides[entry.guild_id].add(entry.slug)
         self._popular = None
@@ -242,8 +248,8 @@ class SearchIndex:
         return [p >> _KIND_BITS for p in packed if p & _KIND_MASK in kinds]
 
     def _owners_of_text(self, text: str, kinds: range) -> list[int]:
-        kid = self._kid_of.get(text)
-        return [] if kid is None else self._owners(kid, kinds)
+        kid = self._keys.find(text)
+        return [] if kid < 0 else self._owners(kid, kinds)
 
     # --- visibility ---
     def _visible(self, entry: IndexEntry, guild_id: int) -> bool:
@@ -291,18 +297,25 @@ class SearchIndex:
 
     def _offer_prefixes(self, prefix: str, offer, cap: int) -> None:
         for kid in self._starting_with(prefix, cap + 1):
-            key = self._key_text[kid]
+            key = self._keys.text(kid)
             if key != prefix:
                 offer(self._owners(kid, _WRITTEN), PREFIX, 100.0 * len(prefix) / len(key))
 
     def _starting_with(self, prefix: str, cap: int) -> list[int]:
         """Up to `cap` kids whose key starts with prefix, in key order."""
-        by_text, text_of = self._by_text, self._key_text.__getitem__
-        pos = bisect.bisect_left(by_text, prefix, key=text_of)
-        end = min(len(by_text), pos + cap)
+        return self._run(self._by_text, self._keys.sort_key, prefix.encode(), cap)
+
+    def _ending_with(self, suffix: str, cap: int) -> list[int]:
+        return self._run(self._by_tail, self._keys.tail_key, suffix.encode()[::-1], cap)
+
+    @staticmethod
+    def _run(order: array, key, start: bytes, cap: int) -> list[int]:
+        """Up to `cap` kids of `order` (sorted by key) whose key begins with start."""
+        pos = bisect.bisect_left(order, start, key=key)
+        end = min(len(order), pos + cap)
         out = []
-        while pos < end and text_of(by_text[pos]).startswith(prefix):
-            out.append(by_text[pos])
+        while pos < end and key(order[pos]).startswith(start):
+            out.append(order[pos])
             pos += 1
         return out
 
@@ -322,14 +335,18 @@ class SearchIndex:
             candidates.update(posting)
         kids = list(itertools.islice(candidates, _FUZZY_CANDIDATES))
         if len(probe) >= 5:
-            # Most typos leave the first letters alone: keys that start like the probe join in,
-            # narrowest window first so common beginnings don't crowd out the right key.
-            for width in sorted({len(probe) * 2 // 3, len(probe) // 2, 3}, reverse=True):
+            # One typo leaves the start or the end of a word alone, and a typo's own n-grams are
+            # the rare ones: keys that start or end like the probe join in, longest window first.
+            for width in sorted({len(probe) * 2 // 3, len(probe) // 2}, reverse=True):
                 if width >= 3:
-                    kids += [k for k in self._starting_with(probe[:width], _PREFIX_NEIGHBOURS) if k not in candidates]
+                    for kid in (*self._starting_with(probe[:width], _PREFIX_NEIGHBOURS),
+                                *self._ending_with(probe[-width:], _PREFIX_NEIGHBOURS)):
+                        if kid not in candidates:
+                            candidates.add(kid)
+                            kids.append(kid)
         if not kids:
             return
-        texts = [self._key_text[k] for k in kids]
+        texts = [self._keys.text(k) for k in kids]
         for _, score, pos in process.extract(
             probe, texts, scorer=fuzz.ratio, processor=None, score_cutoff=_MIN_SUGGESTION_SCORE, limit=50
         ):

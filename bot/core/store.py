@@ -164,6 +164,11 @@ class TermStore:
         row = await self.db.fetchone(f"SELECT {TERM_COLUMNS} FROM terms WHERE uid = ?", (uid,))
         return row_to_stored(row) if row else None
 
+    async def count_active(self) -> int:
+        """Active terms of every server and the shipped glossary: what the index will hold."""
+        row = await self.db.fetchone("SELECT COUNT(*) FROM terms WHERE deleted_at IS NULL")
+        return int(row[0])
+
     async def count(self, guild_id: int = SHIPPED) -> int:
         row = await self.db.fetchone(
             "SELECT COUNT(*) FROM terms WHERE guild_id = ? AND deleted_at IS NULL", (guild_id,)

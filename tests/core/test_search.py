@@ -103,3 +103,31 @@ def test_incremental_add_and_remove(index):
 def test_priority_breaks_ties_in_popular(index):
     index.add(*entry(60, "lora", "LoRA", "Low-Rank Adaptation", priority=50))
     assert index.popular(limit=1)[0].slug == "lora"
+
+
+def test_a_typo_near_the_start_of_a_long_name_is_still_found(index):
+    # The typo's own bigrams (ts, st) are the rarest; the intact end of the word finds it.
+    index.add(*entry(70, "textual-inversion", "文本反演", "Textual Inversion"))
+    assert index.resolve("tetxual inversion").hit.entry.uid == 70
+    assert index.resolve("textual invresion").hit.entry.uid == 70
+
+
+def test_a_shared_alias_keeps_its_other_owner_when_one_term_goes(index):
+    index.add(*entry(80, "a", "甲术语", "Alpha", ["共享别名"]))
+    index.add(*entry(81, "b", "乙术语", "Beta", ["共享别名"]))
+    assert {e.uid for e in index.exact_owners("共享别名")} == {80, 81}
+    index.remove(80)
+    assert [e.uid for e in index.exact_owners("共享别名")] == [81]
+    assert index.resolve("共享别名").hit.entry.uid == 81
+    index.add(*entry(80, "a", "甲术语", "Alpha"))  # back, without the alias
+    assert [e.uid for e in index.exact_owners("共享别名")] == [81]
+
+
+def test_a_term_added_live_is_found_like_one_loaded_at_start_up():
+    terms = [entry(i, f"t{i}", f"术语{i}", f"Term number {i}") for i in range(1, 200)]
+    built = SearchIndex.build(terms)
+    grown = SearchIndex()
+    for pair in terms:
+        grown.add(*pair)
+    for query in ("term number 17", "术语42", "shuyu42", "term numbr 150", "Term num"):
+        assert [h.entry.uid for h in built.search(query)] == [h.entry.uid for h in grown.search(query)]
