@@ -8,8 +8,8 @@ Tiers, best first:
   4 initials                             (zl → 炸炉; they collide, so they rank low)
   5 fuzzy: fuzz.ratio on normalised keys, only over candidates that share n-grams
 
-Candidates are narrowed with one exact dictionary, a sorted key array for prefixes and
-an n-gram inverted index, so a keystroke never scans every term.
+Candidates are narrowed with one hashed key table, sorted key arrays for prefixes and
+endings, and an n-gram inverted index, so a keystroke never scans every term.
 """
 
 from __future__ import annotations
