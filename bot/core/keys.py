@@ -69,8 +69,11 @@ def sound_fold(spelling: str) -> str:
     return spelling
 
 
-def _sounds(spellings) -> list[str]:
-    return list(dict.fromkeys(sound_fold(s) for s in spellings))
+def _sounds(main_readings: list[str], spellings: list[str]) -> list[str]:
+    """模糊音 forms of each name's main reading. Alternative readings of polyphonic characters
+    are already a fallback; folding them too would add keys without finding more."""
+    folded = dict.fromkeys(sound_fold(s) for s in main_readings)
+    return [s for s in folded if s not in spellings]  # a form equal to a spelling is found as that spelling
 
 
 @lru_cache(maxsize=8192)
@@ -112,6 +115,7 @@ def _pinyin_forms(text: str) -> tuple[list[str], list[str]]:
 def compute_keys(names: Sequence[str]) -> TermKeys:
     normalised: list[str] = []
     spellings: list[str] = []
+    main_readings: list[str] = []
     initials: list[str] = []
     for name in names:
         key = normalize(name)
@@ -120,6 +124,8 @@ def compute_keys(names: Sequence[str]) -> TermKeys:
         normalised.append(key)
         if has_cjk(key):
             py, ini = _pinyin_forms(key)
+            main_readings += py[:1]
             spellings += [p for p in py if p not in spellings]
             initials += [i for i in ini if i not in initials]
-    return TermKeys(tuple(normalised), tuple(spellings), tuple(initials), tuple(_sounds(spellings)))
+    sounds = _sounds(main_readings, spellings)
+    return TermKeys(tuple(normalised), tuple(spellings), tuple(initials), tuple(sounds))

@@ -20,9 +20,11 @@ import gc
 import itertools
 import operator
 from array import array
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -32,9 +34,9 @@ from bot.core.keys import TermKeys, query_pinyin, sound_fold
 from bot.core.normalize import normalize
 
 EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
-_FUZZY_CANDIDATES = 600   # keys scored per probe, drawn from the rarest shared n-grams
+_FUZZY_CANDIDATES = 200   # keys scored per probe, drawn from the rarest shared n-grams
 _RAREST_GRAMS = 4
-_PREFIX_NEIGHBOURS = 60   # keys sharing the start (or the end) of the probe, scored alongside, per window
+_PREFIX_NEIGHBOURS = 80   # keys sharing the start (or the end) of the probe, scored alongside, per window
 _ENOUGH_BETTER_HITS = 5    # with this many exact/pinyin/prefix hits, skip fuzzy scoring
 _MIN_SUGGESTION_SCORE = 60.0
 _KEYS_PER_TERM = 5         # distinct keys a term adds on average (names, spellings, 模糊音, initials): sizes tables
@@ -113,17 +115,22 @@ class SearchIndex:
     def __init__(self, *, expected_terms: int = 0) -> None:
         self._entries: dict[int, IndexEntry] = {}
         self._keys = KeyTable(expected=expected_terms * _KEYS_PER_TERM)  # key text ↔ kid
-        self._owner = array("q")             # kid → its one packed owner, _NOBODY or _SHARED
-        self._shared: dict[int, list[int]] = {}  # kid → packed owners of a key several terms share
+        self._owner = self._keys.tags        # kid → its one packed owner, _NOBODY or _SHARED
+        self._shared: dict[int, array] = {}  # kid → packed owners of a key several terms share
         self._placed = bytearray()           # kid → _IN_ORDER | _IN_GRAMS
         self._by_text = array("I")           # kids of names and spellings, in key order
         self._by_tail = array("I")           # kids of names, ordered by their reversed keys
-        self._grams: dict[str, array] = {}   # n-gram → kids of names containing it
-        self._refs: dict[int, array] = {}    # uid → kid << 2 | kind of each of its keys, for removal
+        self._grams: defaultdict[str, array] = defaultdict(partial(array, "I"))  # n-gram → kids of names with it
+        # kid << 2 | kind of each key of each term, one term after another, for removal; a
+        # removed term's run stays behind as garbage until the next start-up.
+        self._refs = array("I")
+        self._ref_runs: dict[int, int] = {}  # uid → start << 16 | length of its run in _refs
         self._overrides: dict[int, set[str]] = defaultdict(set)  # guild → slugs it has its own version of
         self._hidden: dict[int, set[str]] = defaultdict(set)
         self._popular: list[IndexEntry] | None = None
         self._bulk = False
+        self._pending_written = array("I")  # kids of names and spellings not yet in _by_text
+        self._pending_names = array("I")    # kids of names not yet in _by_tail and the n-grams
 
     @classmethod
     def build(cls, terms: Iterable[tuple[IndexEntry, TermKeys]]) -> SearchIndex:
@@ -135,7 +142,7 @@ class SearchIndex:
 
     @contextlib.contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Many adds at once (start-up): key order is restored once at the end, not per add."""
+        """Many adds at once (start-up): keys are ordered and n-grammed once at the end, not per add."""
         # Millions of small objects, none cyclic: the cycle collector would only rescan them.
         was_enabled = gc.isenabled()
         gc.disable()
@@ -144,8 +151,7 @@ class SearchIndex:
             yield
         finally:
             self._bulk = False
-            self._by_text = array("I", sorted(self._by_text, key=self._keys.sort_key))
-            self._by_tail = array("I", sorted(self._by_tail, key=self._keys.tail_key))
+            self._place_pending(resort=True)
             if was_enabled:
                 gc.enable()
 
@@ -165,7 +171,9 @@ class SearchIndex:
         entry = self._entries.pop(uid, None)
         if entry is None:
             return
-        for ref in self._refs.pop(uid):
+        run = self._ref_runs.pop(uid)
+        start = run >> 16
+        for ref in self._refs[start:start + (run & 0xFFFF)]:
             self._drop_owner(ref >> _KIND_BITS, uid << _KIND_BITS | ref & _KIND_MASK)
         if entry.guild_id:
             self._overrides[entry.guild_id].discard(entry.slug)
@@ -178,45 +186,55 @@ class SearchIndex:
         self._hidden[guild_id].discard(slug)
 
     def _insert(self, entry: IndexEntry, keys: TermKeys) -> None:
-        # Hot at start-up (once per term, 100k+ times): locals and no generators.
-        uid = entry.uid
+        # Hot at start-up (once per term, 100k+ times): all of a term's keys are claimed in one
+        # call, and during bulk_load() ordering and n-grams wait for _place_pending().
+        uid, names, spellings = entry.uid, keys.names, keys.pinyin
         self._entries[uid] = entry
-        intern, owner, placed = self._keys.intern, self._owner, self._placed
-        refs = array("I")
         # A 模糊音 form equal to a spelling is already found as that spelling (see _SOUNDS_OR_SPELLINGS).
-        sounds = [s for s in keys.sounds if s not in keys.pinyin]
-        for kind, texts in ((NAME, keys.names), (SPELLING, keys.pinyin), (SOUND, sounds), (INITIAL, keys.initials)):
-            packed, ordered = uid << _KIND_BITS | kind, kind in _WRITTEN
-            for text in texts:
-                kid = intern(text)
-                if kid == len(owner):  # a new key, so this term is its only owner
-                    owner.append(packed)
-                    placed.append(0)
-                else:
-                    self._add_owner(kid, packed)
-                refs.append(kid << _KIND_BITS | kind)
-                if ordered and not placed[kid] & _IN_ORDER:
-                    placed[kid] |= _IN_ORDER
-                    if self._bulk:
-                        self._by_text.append(kid)  # bulk_load() sorts once at the end
-                    else:
-                        bisect.insort(self._by_text, kid, key=self._keys.sort_key)
-                if kind == NAME and not placed[kid] & _IN_GRAMS:
-                    # Typos in spellings are caught by the pinyin tiers; n-grams only for names.
-                    placed[kid] |= _IN_GRAMS
-                    if self._bulk:
-                        self._by_tail.append(kid)
-                    else:
-                        bisect.insort(self._by_tail, kid, key=self._keys.tail_key)
-                    for gram in _grams(text):
-                        posting = self._grams.get(gram)
-                        if posting is None:
-                            posting = self._grams[gram] = array("I")
-                        posting.append(kid)
-        self._refs[uid] = refs
+        sounds = [s for s in keys.sounds if s not in spellings]
+        kinds = (NAME,) * len(names) + (SPELLING,) * len(spellings) + (SOUND,) * len(sounds) \
+            + (INITIAL,) * len(keys.initials)
+        base = uid << _KIND_BITS
+        kids, known = self._keys.claim((*names, *spellings, *sounds, *keys.initials), [base | k for k in kinds])
+        for kid, packed in known:
+            self._add_owner(kid, packed)
+        self._placed.extend(bytes(len(self._keys) - len(self._placed)))
+        self._ref_runs[uid] = len(self._refs) << 16 | len(kids)
+        self._refs.extend(map(operator.or_, map(operator.lshift, kids, repeat(_KIND_BITS)), kinds))
+        # Names and spellings go in key order for prefix search; names also get n-grams and the
+        # ending order (typos in spellings are the pinyin tiers' job).
+        self._pending_written.extend(kids[:len(names) + len(spellings)])
+        self._pending_names.extend(kids[:len(names)])
+        if not self._bulk:
+            self._place_pending(resort=False)
         if entry.guild_id:
             self._overrides[entry.guild_id].add(entry.slug)
         self._popular = None
+
+    def _place_pending(self, *, resort: bool) -> None:
+        """Orders and n-grams the keys added since the last call that are not placed yet.
+
+        resort: sort the key orders afresh (many keys, at start-up) instead of inserting each.
+        """
+        placed, table = self._placed, self._keys
+        written = sorted({kid for kid in self._pending_written if not placed[kid] & _IN_ORDER})
+        names = sorted({kid for kid in self._pending_names if not placed[kid] & _IN_GRAMS})
+        self._pending_written, self._pending_names = array("I"), array("I")
+        deque(map(placed.__setitem__, written, repeat(_IN_ORDER)), maxlen=0)
+        deque(map(placed.__setitem__, names, repeat(_IN_ORDER | _IN_GRAMS)), maxlen=0)
+        if resort:
+            self._by_text = table.in_order(itertools.chain(self._by_text, written))
+            self._by_tail = table.in_order(itertools.chain(self._by_tail, names), by_tail=True)
+        else:
+            for kid in written:
+                bisect.insort(self._by_text, kid, key=table.sort_key)
+            for kid in names:
+                bisect.insort(self._by_tail, kid, key=table.tail_key)
+        postings = self._grams
+        # Kids ascend in the order keys first appeared, so each posting ends with the newest keys.
+        for kid in names:
+            for gram in _grams(table.text(kid)):
+                postings[gram].append(kid)
 
     def _add_owner(self, kid: int, packed: int) -> None:
         current = self._owner[kid]
@@ -226,7 +244,7 @@ class SearchIndex:
             if packed not in self._shared[kid]:
                 self._shared[kid].append(packed)
         elif current != packed:
-            self._shared[kid] = [current, packed]
+            self._shared[kid] = array("q", (current, packed))
             self._owner[kid] = _SHARED
 
     def _drop_owner(self, kid: int, packed: int) -> None:
@@ -234,7 +252,7 @@ class SearchIndex:
         if current == packed:
             self._owner[kid] = _NOBODY
         elif current == _SHARED:
-            rest = [p for p in self._shared[kid] if p != packed]
+            rest = array("q", (p for p in self._shared[kid] if p != packed))
             if len(rest) > 1:
                 self._shared[kid] = rest
             else:
@@ -270,16 +288,18 @@ class SearchIndex:
         if not q:
             return []
         best: dict[int, Hit] = {}
+        entries, visible = self._entries, self._visible
 
         def offer(uids: Iterable[int], tier: int, score: float) -> None:
+            # Called for every scored key, so the cheap test comes first: hits of one term differ
+            # only in tier and score, and a term already found at least as well needs nothing.
             for uid in uids:
-                entry = self._entries[uid]
-                if not self._visible(entry, guild_id):
-                    continue
                 current = best.get(uid)
-                hit = Hit(entry, tier, score)
-                if current is None or hit.rank() < current.rank():
-                    best[uid] = hit
+                if current is not None and (current.tier, -current.score) <= (tier, -score):
+                    continue
+                entry = entries[uid]
+                if visible(entry, guild_id):
+                    best[uid] = Hit(entry, tier, score)
 
         spelled = query_pinyin(q) or (q if q.isascii() and q.isalnum() else "")
         offer(self._owners_of_text(q, _NAMES), EXACT, 100.0)

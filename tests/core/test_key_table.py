@@ -8,9 +8,10 @@ from bot.core.key_table import KeyTable
 def test_each_distinct_text_gets_one_id_that_finds_it_again():
     table = KeyTable()
     texts = ["炸炉", "zhalu", "lora", "", "ＳＤ", "炸炉", "zhalu"]
-    ids = [table.intern(t) for t in texts]
+    ids, known = table.claim(texts, range(10, 17))
     assert ids == [0, 1, 2, 3, 4, 0, 1]
-    assert len(table) == 5
+    assert known == [(0, 15), (1, 16)]  # the second 炸炉 and zhalu: tags for the caller to merge
+    assert list(table.tags) == [10, 11, 12, 13, 14]  # a new key keeps the tag it came with
     assert [table.text(i) for i in range(5)] == ["炸炉", "zhalu", "lora", "", "ＳＤ"]
     assert table.find("lora") == 2 and table.find("loras") == -1 and len(table) == 5
 
@@ -19,7 +20,7 @@ def test_growing_far_past_its_first_size_loses_nothing():
     rng = random.Random(7)
     texts = list(dict.fromkeys("".join(rng.choice("abc炼丹炉xyz") for _ in range(rng.randint(1, 9))) for _ in range(5000)))
     table = KeyTable()
-    ids = [table.intern(t) for t in texts]
+    ids = [table.claim([t], [0])[0][0] for t in texts]
     assert ids == list(range(len(texts)))
     assert all(table.find(t) == i and table.text(i) == t for i, t in enumerate(texts))
 
@@ -27,10 +28,11 @@ def test_growing_far_past_its_first_size_loses_nothing():
 def test_byte_order_is_text_order_forwards_and_backwards():
     table = KeyTable()
     texts = ["lora", "炸炉", "lo", "zhalu", "ａ", "loRA", "炼丹", "a炉"]
-    for t in texts:
-        table.intern(t)
-    by_key = sorted(range(len(texts)), key=table.sort_key)
+    table.claim(texts, [0] * len(texts))
+    by_key = table.in_order(range(len(texts)))
     assert [table.text(i) for i in by_key] == sorted(texts)
-    by_tail = sorted(range(len(texts)), key=table.tail_key)
+    assert list(by_key) == sorted(range(len(texts)), key=table.sort_key)
+    by_tail = table.in_order(range(len(texts)), by_tail=True)
+    assert list(by_tail) == sorted(range(len(texts)), key=table.tail_key)
     ends_together = [table.text(i) for i in by_tail]
     assert abs(ends_together.index("炸炉") - ends_together.index("a炉")) == 1  # keys that end alike sit together

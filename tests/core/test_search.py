@@ -131,3 +131,11 @@ def test_a_term_added_live_is_found_like_one_loaded_at_start_up():
         grown.add(*pair)
     for query in ("term number 17", "术语42", "shuyu42", "term numbr 150", "Term num"):
         assert [h.entry.uid for h in built.search(query)] == [h.entry.uid for h in grown.search(query)]
+
+
+def test_fuzzy_sounds_fold_the_main_reading_of_a_polyphonic_word(index):
+    # 重绘 reads chong hui here (a domain override); c/ch and n/l accents fold onto it and are
+    # offered first, as a suggestion rather than a confident answer.
+    for query, uid in (("conghuifudu", 9), ("zanu", 1)):
+        assert index.search(query)[0].entry.uid == uid
+        assert index.resolve(query).suggestions[0].entry.uid == uid
