@@ -42,7 +42,7 @@ class TermKeys(NamedTuple):  # a tuple, not a frozen dataclass: start-up makes 1
     names: tuple[str, ...]     # normalised names and aliases
     pinyin: tuple[str, ...]    # toneless full pinyin of names with Chinese characters, main reading first
     initials: tuple[str, ...]  # first letters of those syllables (zl for 炸炉)
-    sounds: tuple[str, ...] = ()  # pinyin with 模糊音 folded (z/zh, n/l, an/ang, ...)
+    sounds: tuple[str, ...] = ()  # main readings with 模糊音 folded (z/zh, n/l, an/ang, ...), unless a spelling
 
     # Stored as four groups of strings joined with ASCII separators: splitting is several
     # times faster than json.loads, and start-up parses one of these per term.

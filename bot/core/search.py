@@ -188,17 +188,14 @@ class SearchIndex:
     def _insert(self, entry: IndexEntry, keys: TermKeys) -> None:
         # Hot at start-up (once per term, 100k+ times): all of a term's keys are claimed in one
         # call, and during bulk_load() ordering and n-grams wait for _place_pending().
-        uid, names, spellings = entry.uid, keys.names, keys.pinyin
+        uid, (names, spellings, initials, sounds) = entry.uid, keys
         self._entries[uid] = entry
-        # A 模糊音 form equal to a spelling is already found as that spelling (see _SOUNDS_OR_SPELLINGS).
-        sounds = [s for s in keys.sounds if s not in spellings]
         kinds = (NAME,) * len(names) + (SPELLING,) * len(spellings) + (SOUND,) * len(sounds) \
-            + (INITIAL,) * len(keys.initials)
-        base = uid << _KIND_BITS
-        kids, known = self._keys.claim((*names, *spellings, *sounds, *keys.initials), [base | k for k in kinds])
-        for kid, packed in known:
-            self._add_owner(kid, packed)
-        self._placed.extend(bytes(len(self._keys) - len(self._placed)))
+            + (INITIAL,) * len(initials)
+        packed = map(operator.or_, repeat(uid << _KIND_BITS), kinds)
+        kids, known = self._keys.claim((*names, *spellings, *sounds, *initials), packed)
+        for kid, also in known:
+            self._add_owner(kid, also)
         self._ref_runs[uid] = len(self._refs) << 16 | len(kids)
         self._refs.extend(map(operator.or_, map(operator.lshift, kids, repeat(_KIND_BITS)), kinds))
         # Names and spellings go in key order for prefix search; names also get n-grams and the
@@ -217,6 +214,7 @@ class SearchIndex:
         resort: sort the key orders afresh (many keys, at start-up) instead of inserting each.
         """
         placed, table = self._placed, self._keys
+        placed.extend(bytes(len(table) - len(placed)))
         written = sorted({kid for kid in self._pending_written if not placed[kid] & _IN_ORDER})
         names = sorted({kid for kid in self._pending_names if not placed[kid] & _IN_GRAMS})
         self._pending_written, self._pending_names = array("I"), array("I")
