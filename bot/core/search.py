@@ -124,7 +124,9 @@ class SearchIndex:
         # kid << 2 | kind of each key of each term, one term after another, for removal; a
         # removed term's run stays behind as garbage until the next start-up.
         self._refs = array("I")
-        self._ref_runs: dict[int, int] = {}  # uid → start << 16 | length of its run in _refs
+        # uid → start << 16 | length of its run in _refs. A term has at most ~150 keys (20 aliases,
+        # each with up to 4 readings, a 模糊音 form and initials), far below 16 bits.
+        self._ref_runs: dict[int, int] = {}
         self._overrides: dict[int, set[str]] = defaultdict(set)  # guild → slugs it has its own version of
         self._hidden: dict[int, set[str]] = defaultdict(set)
         self._popular: list[IndexEntry] | None = None
