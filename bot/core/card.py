@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.core.i18n import EN, ZH, t
 from bot.core.models import SHIPPED, Category, Term
+from bot.core.sources import source_label
+from bot.core.text import clip
 
 # Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE_LIMIT = 256
@@ -14,6 +17,8 @@ FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
 TOTAL_LIMIT = 6000
+
+_MASKED_LINK = re.compile(r"\[([^\[\]\n]+)\]\((https?://[^\s()]+)\)")
 
 CATEGORY_COLOURS: dict[Category, int] = {
     Category.SLANG: 0xE67E22,
@@ -50,10 +55,6 @@ class Card:
         )
 
 
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _join_within(items: list[str], sep: str, limit: int) -> str:
     """Join whole items only, so a list never ends in half a name."""
     out: list[str] = []
@@ -68,12 +69,12 @@ def _join_within(items: list[str], sep: str, limit: int) -> str:
     return sep.join(out)
 
 
-def _source_text(source: str, lang: str) -> str:
-    if source.startswith("seed:"):
-        return f"{t('card.seed', lang)} {source[5:]}"
-    if source.startswith("server:"):
-        return t("card.server_source", lang)
-    return source
+def _sources_text(term: Term, lang: str) -> str:
+    server, community = t("card.server_source", lang), t("card.community_source", lang)
+    labels = [source_label(s, lang, server, community) for s in term.sources]
+    if term.checked:
+        labels.append(t("card.checked", lang, month=term.checked))
+    return _join_within(labels, "\n", FIELD_VALUE_LIMIT)
 
 
 def build_card(
@@ -98,8 +99,7 @@ def build_card(
     if related_names:
         fields.append(CardField(t("card.related", lang), _join_within(related_names, "、", FIELD_VALUE_LIMIT)))
     if term.sources:
-        sources = [_source_text(s, lang) for s in term.sources]
-        fields.append(CardField(t("card.sources", lang), _join_within(sources, "\n", FIELD_VALUE_LIMIT)))
+        fields.append(CardField(t("card.sources", lang), _sources_text(term, lang)))
     footer = t("card.footer_shipped" if term.guild_id == SHIPPED else "card.footer", lang)
     card = Card(
         title=clip(title, TITLE_LIMIT),
@@ -127,7 +127,7 @@ def render_text(card: Card) -> str:
         lines.append(card.header)
     lines += [f"【{card.title}】", "", card.description, ""]
     for f in card.fields:
-        value = f.value.replace("\n", "\n  ")
+        value = _MASKED_LINK.sub(r"\1 <\2>", f.value).replace("\n", "\n  ")
         lines.append(f"■ {f.name}:\n  {value}" if "\n" in f.value else f"■ {f.name}: {value}")
     if card.footer:
         lines += ["", f"— {card.footer}"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,11 +14,15 @@ import yaml
 
 from bot.core import models as m
 from bot.core.models import Category, Term
+from bot.core.sources import source_problem
+from bot.core.text import clip
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_SOURCE = re.compile(r"^(seed:\S+|server:\d+|https?://\S+)$")  # server:<id>: written by that server's moderators
+_CHECKED = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
+# The folded YAML style joins lines with a space; after Chinese punctuation it reads as a stray gap.
+_SPACE_AFTER_PUNCT = re.compile(r"([。；，：！？、）」』”》】])[ \t]+")
 _REQUIRED = ("id", "term", "en", "category", "summary", "definition", "sources")
-_KNOWN = {*_REQUIRED, "aliases", "example", "related", "priority"}
+_KNOWN = {*_REQUIRED, "aliases", "example", "related", "priority", "checked"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,21 +56,27 @@ def load_glossary(data_dir: str | Path) -> list[Term]:
     files = sorted(p for p in Path(data_dir).glob("*.yaml") if not p.name.startswith("_"))
     if not files:
         raise GlossaryError([Problem(str(data_dir), 0, "", "no *.yaml glossary files found")])
-    return parse_documents((str(p), p.read_text(encoding="utf-8")) for p in files)
+    return parse_documents(((str(p), p.read_text(encoding="utf-8")) for p in files), strict=True)
 
 
 def parse_documents(
-    documents: Iterable[tuple[str, str]], *, check_related: bool = True, known_ids: frozenset[str] = frozenset()
+    documents: Iterable[tuple[str, str]],
+    *,
+    check_related: bool = True,
+    known_ids: frozenset[str] = frozenset(),
+    strict: bool = False,
 ) -> list[Term]:
     """Parse (file name, YAML text) pairs into terms, validating across all of them.
 
     known_ids are ids that exist outside these documents (a server import may relate to shipped terms).
+    strict applies the shipped data's stricter rules (see validate_fields).
     """
     problems: list[Problem] = []
     located: list[_Located] = []
+    broken_ids: set[str] = set()  # ids of terms already reported, so `related` adds no follow-on errors
     for name, text in documents:
-        located.extend(_parse_file(name, text, problems))
-    _check_across(located, problems, check_related=check_related, known_ids=known_ids)
+        located.extend(_parse_file(name, text, problems, broken_ids, strict=strict))
+    _check_across(located, problems, check_related=check_related, known_ids=known_ids | broken_ids)
     if problems:
         raise GlossaryError(problems)
     return [item.term for item in located]
@@ -85,7 +95,9 @@ def term_hash(term: Term) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def _parse_file(name: str, text: str, problems: list[Problem]) -> list[_Located]:
+def _parse_file(
+    name: str, text: str, problems: list[Problem], broken_ids: set[str], *, strict: bool
+) -> list[_Located]:
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -96,9 +108,11 @@ def _parse_file(name: str, text: str, problems: list[Problem]) -> list[_Located]
             return []
         out = []
         for node in root.value:
-            item = _parse_term(name, node, loader, problems)
-            if item is not None:
+            item = _parse_term(name, node, loader, problems, strict=strict)
+            if isinstance(item, _Located):
                 out.append(item)
+            elif item:
+                broken_ids.add(item)
         return out
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -117,8 +131,9 @@ def _line(node: yaml.Node) -> int:
 
 
 def _parse_term(
-    name: str, node: yaml.Node, loader: yaml.SafeLoader, problems: list[Problem]
-) -> _Located | None:
+    name: str, node: yaml.Node, loader: yaml.SafeLoader, problems: list[Problem], *, strict: bool
+) -> _Located | str | None:
+    """The located term; or, when it has problems, its id (if it has one) so links to it still count."""
     if not isinstance(node, yaml.MappingNode):
         problems.append(Problem(name, _line(node), "", "each term must be a mapping of fields"))
         return None
@@ -135,102 +150,147 @@ def _parse_term(
     def report(field: str, message: str) -> None:
         problems.append(Problem(name, lines.get(field, _line(node)), field, message))
 
-    term = validate_fields(raw, report)
+    term = validate_fields(raw, report, strict=strict)
     if term is None or len(problems) > before:
-        return None
+        return raw["id"] if isinstance(raw.get("id"), str) else None
     return _Located(term, name, _line(node), lines)
 
 
-def validate_fields(raw: dict[str, Any], report) -> Term | None:
-    """Check one term's fields, calling report(field, message) per problem.
+class _Fields:
+    """Reads one raw term's fields, reporting each problem by field name."""
 
-    Shared by the YAML loader and by moderator imports, so both speak one schema.
-    """
-    ok = True
+    def __init__(self, raw: dict[str, Any], report: Callable[[str, str], None], *, strict: bool):
+        self.raw, self._report, self.strict, self.ok = raw, report, strict, True
 
-    def fail(field: str, message: str) -> None:
-        nonlocal ok
-        ok = False
-        report(field, message)
+    def fail(self, field: str, message: str) -> None:
+        self.ok = False
+        self._report(field, message)
 
-    for key in raw:
-        if key not in _KNOWN:
-            fail(key, f"unknown field (allowed: {', '.join(sorted(_KNOWN))})")
-    for key in _REQUIRED:
-        if key not in raw or raw[key] in (None, "", []):
-            fail(key, "is required")
+    def _prose(self, field: str, value: str) -> str:
+        """No space after Chinese punctuation: refused in data/, quietly removed elsewhere."""
+        if not _SPACE_AFTER_PUNCT.search(value):
+            return value
+        if self.strict:
+            at = _SPACE_AFTER_PUNCT.search(value).start()
+            self.fail(field, f"space after Chinese punctuation at character {at + 1}: {clip(value[at:], 20)!r}")
+            return value
+        return _SPACE_AFTER_PUNCT.sub(r"\1", value)
 
-    def text(field: str, limit: int, *, one_line: bool = False) -> str:
-        value = raw.get(field, "")
+    def text(self, field: str, limit: int, *, one_line: bool = False) -> str:
+        value = self.raw.get(field, "")
         if value is None:
             return ""
         if not isinstance(value, str | int | float) or isinstance(value, bool):
-            fail(field, "must be text")
+            self.fail(field, "must be text")
             return ""
-        value = str(value).strip()
+        value = self._prose(field, str(value).strip())
         if len(value) > limit:
-            fail(field, f"is {len(value)} characters, the limit is {limit}")
+            self.fail(field, f"is {len(value)} characters, the limit is {limit}")
         if one_line and "\n" in value:
-            fail(field, "must be a single line")
+            self.fail(field, "must be a single line")
         return value
 
-    def text_list(field: str, limit_items: int, limit_each: int) -> list[str]:
-        value = raw.get(field) or []
+    def text_list(self, field: str, limit_items: int, limit_each: int) -> list[str]:
+        value = self.raw.get(field) or []
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            fail(field, "must be a list of text")
+            self.fail(field, "must be a list of text")
             return []
         if len(value) > limit_items:
-            fail(field, f"has {len(value)} entries, the limit is {limit_items}")
+            self.fail(field, f"has {len(value)} entries, the limit is {limit_items}")
         items = []
         for item in value:
             if not isinstance(item, str | int | float) or isinstance(item, bool) or not str(item).strip():
-                fail(field, f"entry {item!r} must be non-empty text")
+                self.fail(field, f"entry {clip(repr(item), 40)} must be non-empty text")
                 continue
-            item = str(item).strip()
+            item = self._prose(field, str(item).strip())
             if len(item) > limit_each:
-                fail(field, f"entry {item!r} is longer than {limit_each} characters")
+                self.fail(field, f"entry {clip(item, 40)!r} is longer than {limit_each} characters")
             items.append(item)
         return items
 
-    term_id = text("id", 64)
+
+def _check_presence(f: _Fields) -> None:
+    for key in f.raw:
+        if key not in _KNOWN:
+            f.fail(key, f"unknown field (allowed: {', '.join(sorted(_KNOWN))})")
+    for key in _REQUIRED:
+        if key not in f.raw or f.raw[key] in (None, "", []):
+            f.fail(key, "is required")
+
+
+def _read_id(f: _Fields) -> str:
+    term_id = f.text("id", 64)
     if term_id and not _ID.match(term_id):
-        fail("id", f"{term_id!r} must be lowercase letters, digits and '-'")
-    category_raw = text("category", 32)
-    category = None
-    if category_raw:
+        f.fail("id", f"{term_id!r} must be lowercase letters, digits and '-'")
+    return term_id
+
+
+def _read_category(f: _Fields) -> Category:
+    raw = f.text("category", 32)
+    if raw:
         try:
-            category = Category(category_raw)
+            return Category(raw)
         except ValueError:
-            fail("category", f"{category_raw!r} is not one of {', '.join(c.value for c in Category)}")
-    sources = text_list("sources", m.MAX_SOURCES, 500)
+            f.fail("category", f"{raw!r} is not one of {', '.join(c.value for c in Category)}")
+    return Category.CONCEPT
+
+
+def _read_sources(f: _Fields) -> list[str]:
+    sources = f.text_list("sources", m.MAX_SOURCES, 500)
     for source in sources:
-        if not _SOURCE.match(source):
-            fail("sources", f"{source!r} must be 'seed:<file>' or an http(s) URL")
-    priority = raw.get("priority", 0)
-    if not isinstance(priority, int) or isinstance(priority, bool):
-        fail("priority", "must be a whole number")
-        priority = 0
-    related = text_list("related", m.MAX_RELATED, 64)
+        if problem := source_problem(source, strict=f.strict):
+            f.fail("sources", f"{clip(source, 60)!r}: {problem}")
+    return sources
+
+
+def _read_related(f: _Fields) -> list[str]:
+    related = f.text_list("related", m.MAX_RELATED, 64)
     for rel in related:
         if not _ID.match(rel):
-            fail("related", f"{rel!r} is not a valid id")
+            f.fail("related", f"{rel!r} is not a valid id")
+    return related
 
+
+def _read_priority(f: _Fields) -> int:
+    priority = f.raw.get("priority", 0)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        f.fail("priority", "must be a whole number")
+        return 0
+    return priority
+
+
+def _read_checked(f: _Fields) -> str:
+    checked = f.text("checked", 7)
+    if checked and not _CHECKED.match(checked):
+        f.fail("checked", f"{checked!r} must be a month, YYYY-MM")
+    return checked
+
+
+def validate_fields(raw: dict[str, Any], report: Callable[[str, str], None], *, strict: bool = False) -> Term | None:
+    """Check one term's fields, calling report(field, message) per problem.
+
+    Shared by the YAML loader and by moderator imports, so both speak one schema. strict is for
+    the shipped data/: sources need labels, and a space after Chinese punctuation is refused.
+    """
+    f = _Fields(raw, report, strict=strict)
+    _check_presence(f)
     term = Term(
-        id=term_id,
-        term=text("term", m.MAX_TERM, one_line=True),
-        en=text("en", m.MAX_EN, one_line=True),
-        category=category or Category.CONCEPT,
-        summary=text("summary", m.MAX_SUMMARY, one_line=True),
-        definition=text("definition", m.MAX_DEFINITION),
-        aliases=text_list("aliases", m.MAX_ALIASES, m.MAX_ALIAS),
-        example=text("example", m.MAX_EXAMPLE),
-        related=related,
-        sources=sources,
-        priority=priority,
+        id=_read_id(f),
+        term=f.text("term", m.MAX_TERM, one_line=True),
+        en=f.text("en", m.MAX_EN, one_line=True),
+        category=_read_category(f),
+        summary=f.text("summary", m.MAX_SUMMARY, one_line=True),
+        definition=f.text("definition", m.MAX_DEFINITION),
+        aliases=f.text_list("aliases", m.MAX_ALIASES, m.MAX_ALIAS),
+        example=f.text("example", m.MAX_EXAMPLE),
+        related=_read_related(f),
+        sources=_read_sources(f),
+        priority=_read_priority(f),
+        checked=_read_checked(f),
     )
-    return term if ok else None
+    return term if f.ok else None
 
 
 def _check_across(

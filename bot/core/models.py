@@ -67,6 +67,7 @@ class Term:
     sources: list[str] = field(default_factory=list)
     guild_id: int = SHIPPED
     priority: int = 0
+    checked: str = ""  # YYYY-MM when version-dependent facts were last checked
 
     @property
     def names(self) -> list[str]:
@@ -90,4 +91,5 @@ class Term:
             "example": self.example,
             "related": list(self.related),
             "sources": list(self.sources),
+            **({"checked": self.checked} if self.checked else {}),
         }

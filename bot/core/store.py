@@ -21,7 +21,7 @@ _SHIPPED_HASH = "shipped_glossary_hash"
 _INDEX_BATCH = 1000
 TERM_COLUMNS = (
     "uid, guild_id, slug, term, en, aliases, category, summary, definition, example,"
-    " related, sources, priority, search_keys, deleted_at"
+    " related, sources, priority, checked, search_keys, deleted_at"
 )
 
 
@@ -61,6 +61,7 @@ def term_values(term: Term) -> dict:
         "related": json.dumps(term.related, ensure_ascii=False),
         "sources": json.dumps(term.sources, ensure_ascii=False),
         "priority": term.priority,
+        "checked": term.checked,
         "content_hash": term_hash(term),
         "search_keys": compute_keys(term.names).serialize(),
     }
@@ -80,6 +81,7 @@ def row_to_stored(row: aiosqlite.Row) -> StoredTerm:
         sources=json.loads(row["sources"]),
         guild_id=row["guild_id"],
         priority=row["priority"],
+        checked=row["checked"],
     )
     return StoredTerm(
         uid=row["uid"], term=term, keys=TermKeys.deserialize(row["search_keys"]),
