@@ -262,7 +262,7 @@ def _read_priority(f: _Fields) -> int:
 
 
 def _read_checked(f: _Fields) -> str:
-    checked = f.text("checked", 7)
+    checked = f.text("checked", 20)
     if checked and not _CHECKED.match(checked):
         f.fail("checked", f"{checked!r} must be a month, YYYY-MM")
     return checked

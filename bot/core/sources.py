@@ -21,11 +21,11 @@ MAX_LABEL = 40
 
 # Readable titles for the seed articles (../shared/seeds); a card never shows a raw file name.
 SEED_TITLES: dict[str, tuple[str, str]] = {
-    "000_11d8d201fd2b4959.txt": ("《AIGC常见名词解释（字典篇）》", "“AIGC glossary” (WeChat article)"),
-    "001_bc2a2f5695e5b826.txt": ("《人人都在说的AIGC，到底是个啥》", "“What is AIGC, really?” (CSDN blog)"),
-    "002_8c259357087a6861.txt": ("《AIGC从入门到精通》", "“AIGC from beginner to expert” (CSDN blog)"),
+    "000_11d8d201fd2b4959.txt": ("《AIGC常见名词解释（字典篇）》", "'AIGC glossary' (WeChat article)"),
+    "001_bc2a2f5695e5b826.txt": ("《人人都在说的AIGC，到底是个啥》", "'What is AIGC, really?' (CSDN blog)"),
+    "002_8c259357087a6861.txt": ("《AIGC从入门到精通》", "'AIGC from beginner to expert' (CSDN blog)"),
     "003_7a6a904b127d2824.txt": ("AI 社区资源笔记（2023）", "AI community resource notes (2023)"),
-    "004_fcca6900082e5cef.txt": ("《爆火的 AIGC 到底是什么｜全面介绍》", "“What is AIGC?” (overview article)"),
+    "004_fcca6900082e5cef.txt": ("《爆火的 AIGC 到底是什么｜全面介绍》", "'What is AIGC?' (overview article)"),
 }
 
 _LINK = re.compile(r"^\[(?P<label>[^\[\]\n]+)\]\((?P<url>https?://[^\s()]+)\)$")

@@ -12,7 +12,7 @@ async def test_define_answers_with_the_card(world):
     assert embed["title"].startswith("炸炉")
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert {"分类", "例句", "相关术语", "来源"} <= set(fields)
-    assert "000_11d8d201fd2b4959.txt" in fields["来源"]
+    assert "《AIGC常见名词解释（字典篇）》" in fields["来源"] and ".txt" not in fields["来源"]
     assert any(b["custom_id"] == "liandan:term:overfitting" for b in reply.buttons)
 
 

@@ -8,7 +8,8 @@ from bot.core.models import Category, Term
 def term(**kw) -> Term:
     base = dict(id="zhalu", term="炸炉", en="Training collapse", category=Category.SLANG, summary="训练崩了",
                 definition="训练过度导致模型崩坏。", aliases=["炸爐"], example="又炸炉了。", related=["lora"],
-                sources=["seed:000_x.txt", "https://example.org/a"])
+                sources=["seed:000_11d8d201fd2b4959.txt", "[示例文档](https://example.org/a)", "community"],
+                checked="2026-11")
     base.update(kw)
     return Term(**base)
 
@@ -22,7 +23,9 @@ def test_card_shows_every_part_of_a_term():
     assert fields["分类"].startswith("黑话")
     assert fields["例句"] == "又炸炉了。"
     assert fields["相关术语"] == "LoRA"
-    assert "000_x.txt" in fields["来源"] and "https://example.org/a" in fields["来源"]
+    sources = fields["来源"].split("\n")
+    assert sources == ["《AIGC常见名词解释（字典篇）》", "[示例文档](https://example.org/a)", "社区用法（无书面出处）",
+                       "信息核对于 2026-11"]
 
 
 def test_english_locale_gets_english_labels():

@@ -15,14 +15,15 @@ GOOD = """\
   summary: 训练过头，模型坏掉了。
   definition: 训练过度导致模型输出崩坏。
   related: [lora]
-  sources: [seed:000_x.txt]
+  sources: [seed:000_11d8d201fd2b4959.txt]
 - id: lora
   term: LoRA
   en: Low-Rank Adaptation
   category: model
   summary: 轻量微调方法。
   definition: 一种只训练少量低秩矩阵的微调方法。
-  sources: [https://arxiv.org/abs/2106.09685]
+  sources: ["[arXiv：LoRA](https://arxiv.org/abs/2106.09685)"]
+  checked: 2026-11
 """
 
 
@@ -87,3 +88,38 @@ def test_unresolved_related_id_is_an_error(tmp_path):
 def test_empty_folder_is_an_error(tmp_path):
     with pytest.raises(GlossaryError):
         load_glossary(tmp_path)
+
+
+def test_space_after_chinese_punctuation_is_refused_with_its_place(tmp_path):
+    folded = GOOD.replace("  definition: 训练过度导致模型输出崩坏。\n", "  definition: >-\n    训练过度。\n    模型输出崩坏。\n")
+    with pytest.raises(GlossaryError) as err:
+        load_glossary(write(tmp_path, "a.yaml", folded))
+    (problem,) = err.value.problems
+    assert (problem.line, problem.field) == (7, "definition") and "Chinese punctuation" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("https://arxiv.org/abs/2106.09685", "needs a short label"),
+        ("seed:999_unknown.txt", "unknown seed"),
+        ("[" + "x" * 41 + "](https://example.org)", "label is 41 characters"),
+        ("see the docs", "must be"),
+    ],
+)
+def test_shipped_sources_must_read_cleanly(tmp_path, source, message):
+    with pytest.raises(GlossaryError) as err:
+        load_glossary(write(tmp_path, "a.yaml", GOOD.replace("seed:000_11d8d201fd2b4959.txt", repr(source))))
+    assert any(p.field == "sources" and message in p.message for p in err.value.problems)
+
+
+def test_checked_must_be_a_month(tmp_path):
+    with pytest.raises(GlossaryError) as err:
+        load_glossary(write(tmp_path, "a.yaml", GOOD.replace("checked: 2026-11", "checked: November")))
+    assert [p.field for p in err.value.problems] == ["checked"]
+
+
+def test_a_broken_term_adds_no_follow_on_related_errors(tmp_path):
+    with pytest.raises(GlossaryError) as err:
+        load_glossary(write(tmp_path, "a.yaml", GOOD.replace("category: model", "category: modle")))
+    assert [p.field for p in err.value.problems] == ["category"]
