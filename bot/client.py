@@ -5,28 +5,26 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import os
 import sys
-from collections.abc import Awaitable, Callable
 
 import discord
-import yarl
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.cogs import EXTENSIONS
 from bot.config import ConfigError, Settings
 from bot.core.clock import Clock, SystemClock
-from bot.core.glossary import Glossary, LookupResult
-from bot.core.guild_settings import GuildSettingsStore
+from bot.core.glossary import Glossary
 from bot.core.i18n import t
 from bot.core.loader import GlossaryError
 from bot.core.moderation import TermError
+from bot.core.services import Services
 from bot.translator import ExtrasTranslator
+from bot.ui.cards import RelatedTermButton
 from bot.ui.embeds import lang_of, reply_error
-from bot.ui.views import RelatedTermButton
 
 log = logging.getLogger("bot")
+GAP_FLUSH_SECONDS = 10.0
 
 
 class LiandanTree(app_commands.CommandTree):
@@ -57,14 +55,14 @@ class LiandanBot(commands.Bot):
             help_command=None,
         )
         self.settings = settings
-        self.glossary = glossary
         self.clock: Clock = clock or SystemClock()
-        # Awaited after every /define lookup (the moderators' gap counter); a failing hook never blocks the answer.
         self.suggestion_timeout = 180.0  # seconds before "did you mean" buttons go grey
-        self.lookup_hooks: list[Callable[[int, str, LookupResult], Awaitable[None]]] = []
-        self.guild_settings = GuildSettingsStore(glossary.db)
+        self._glossary = glossary
+        self.services: Services  # built once in setup_hook; every cog uses them through the bot
 
     async def setup_hook(self) -> None:
+        self.services = Services.create(self._glossary)
+        self.gap_flusher.start()
         await self.tree.set_translator(ExtrasTranslator())
         self.add_dynamic_items(RelatedTermButton)
         for extension in EXTENSIONS:
@@ -80,15 +78,15 @@ class LiandanBot(commands.Bot):
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
 
+    @tasks.loop(seconds=GAP_FLUSH_SECONDS)
+    async def gap_flusher(self) -> None:
+        await self.services.gaps.flush()
 
-def _point_at_test_discord() -> None:
-    """Let the integration tests run `python -m bot` against a local fake Discord."""
-    api = os.environ.get("LIANDAN_API_BASE")
-    gateway = os.environ.get("LIANDAN_GATEWAY_URL")
-    if api:
-        discord.http.Route.BASE = api
-    if gateway:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+    async def close(self) -> None:
+        self.gap_flusher.cancel()
+        await super().close()
+        if hasattr(self, "services"):
+            await self.services.gaps.flush()  # counts taken before the stop are kept
 
 
 async def _serve(settings: Settings, token: str) -> None:
@@ -112,7 +110,6 @@ def run_bot(settings: Settings) -> int:
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return 2
-    _point_at_test_discord()
     try:
         asyncio.run(_serve(settings, token))
     except discord.LoginFailure:

@@ -16,10 +16,10 @@ async def test_python_m_bot_syncs_and_answers_define(tmp_path):
         guild = fake.add_guild()
         member = guild.add_member("小白")
         env = {**os.environ, "DISCORD_TOKEN": TOKEN, "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
-               "DATA_DIR": str(REPO / "data"), "LIANDAN_API_BASE": fake.api_base,
-               "LIANDAN_GATEWAY_URL": fake.gateway_url, "DEV_GUILD_ID": ""}
+               "DATA_DIR": str(REPO / "data"), "LIANDAN_TEST_API_BASE": fake.api_base,
+               "LIANDAN_TEST_GATEWAY_URL": fake.gateway_url, "DEV_GUILD_ID": ""}
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)},
+            sys.executable, "-m", "tests.support.launch", cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )
         try:

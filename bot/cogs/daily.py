@@ -15,11 +15,10 @@ from discord.ext import commands, tasks
 from bot.core.card import daily_header
 from bot.core.daily import DailyConfig, ScheduleError, nonce_for, parse_time, parse_zone, search_timezones
 from bot.core.daily_service import DailyService, PostFailedTemporarily, PostRejected
-from bot.core.daily_store import DailyStore
 from bot.core.i18n import ZH, register, t
 from bot.ui.checks import ensure_moderator
 from bot.ui.daily_view import AnotherTermButton, daily_view
-from bot.ui.embeds import NO_PINGS, card_to_embed, lang_of, reply, reply_error
+from bot.ui.embeds import BLURPLE, NO_PINGS, card_to_embed, lang_of, reply, reply_error
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
@@ -56,8 +55,9 @@ class Daily(
 ):
     def __init__(self, bot: LiandanBot):
         self.bot = bot
-        self.store = DailyStore(bot.glossary.db)
-        self.service = DailyService(self.store, bot.glossary.visible_slugs, self._post)
+        self.glossary = bot.services.glossary
+        self.store = bot.services.daily
+        self.service = DailyService(self.store, self.glossary.visible_slugs, self._post)
         self._tick_lock = asyncio.Lock()
 
     async def cog_load(self) -> None:
@@ -85,11 +85,11 @@ class Daily(
             await self.service.tick(self.bot.clock.now())
 
     async def _post(self, config: DailyConfig, day: date, slug: str) -> int:
-        stored = await self.bot.glossary.by_slug(slug, config.guild_id)
+        stored = await self.glossary.by_slug(slug, config.guild_id)
         if stored is None:
             raise PostRejected(f"term {slug!r} is no longer in this server's glossary")
-        card = await self.bot.glossary.card(stored, config.guild_id, lang=ZH, header=daily_header(day.isoformat()))
-        view = daily_view(await self.bot.glossary.related_names(stored.term, config.guild_id))
+        card = await self.glossary.card(stored, config.guild_id, lang=ZH, header=daily_header(day.isoformat()))
+        view = daily_view(await self.glossary.related_names(stored.term, config.guild_id))
         try:
             channel = self.bot.get_channel(config.channel_id) or await self.bot.fetch_channel(config.channel_id)
             message = await channel.send(  # type: ignore[union-attr]
@@ -154,7 +154,7 @@ class Daily(
         if config is None:
             await reply_error(interaction, t("daily.not_set", lang))
             return
-        embed = discord.Embed(title=t("daily.status_title", lang), colour=0x5865F2)
+        embed = discord.Embed(title=t("daily.status_title", lang), colour=BLURPLE)
         embed.add_field(name=t("daily.status_channel", lang), value=f"<#{config.channel_id}>")
         embed.add_field(name=t("daily.status_time", lang), value=f"{config.post_time:%H:%M} ({config.timezone})")
         embed.add_field(name=t("daily.status_next", lang),
@@ -162,7 +162,7 @@ class Daily(
         last = status.last_sent
         last_text = t("daily.none", lang)
         if last is not None:
-            stored = await self.bot.glossary.by_slug(last.slug, config.guild_id)
+            stored = await self.glossary.by_slug(last.slug, config.guild_id)
             last_text = f"{last.local_date.isoformat()} · {stored.term.term if stored else last.slug}"
         embed.add_field(name=t("daily.status_last", lang), value=last_text, inline=False)
         if status.last_problem is not None:
@@ -177,15 +177,15 @@ class Daily(
     async def preview(self, interaction: discord.Interaction) -> None:
         lang = lang_of(interaction)
         slug = await self.service.preview_slug(interaction.guild_id)
-        stored = await self.bot.glossary.by_slug(slug, interaction.guild_id) if slug else None
+        stored = await self.glossary.by_slug(slug, interaction.guild_id) if slug else None
         if stored is None:
             await reply_error(interaction, t("daily.empty_pool", lang))
             return
         config = await self.store.config(interaction.guild_id)
         day = config.local_date(self.bot.clock.now()) if config else self.bot.clock.now().date()
-        card = await self.bot.glossary.card(stored, interaction.guild_id, lang=lang,
+        card = await self.glossary.card(stored, interaction.guild_id, lang=lang,
                                             header=daily_header(day.isoformat(), lang))
-        view = daily_view(await self.bot.glossary.related_names(stored.term, interaction.guild_id))
+        view = daily_view(await self.glossary.related_names(stored.term, interaction.guild_id))
         await reply(interaction, embed=card_to_embed(card), view=view, ephemeral=True)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,14 +9,15 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.core.glossary import CHOICE_PREFIX
 from bot.core.i18n import t
+from bot.ui.cards import card_message
 from bot.ui.embeds import NO_PINGS, guild_of, lang_of, reply, reply_error
-from bot.ui.views import SuggestionView, card_message
+from bot.ui.views import CandidateView
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
 
-log = logging.getLogger(__name__)
 
 
 class Define(commands.Cog):
@@ -32,19 +32,14 @@ class Define(commands.Cog):
     async def define(self, interaction: discord.Interaction, term: app_commands.Range[str, 1, 100]) -> None:
         lang = lang_of(interaction)
         guild_id = guild_of(interaction)
-        result = await self.bot.glossary.define(term, guild_id)
-        for hook in self.bot.lookup_hooks:
-            try:
-                await hook(guild_id, term, result)
-            except Exception:
-                log.exception("lookup hook failed")
-        shown = term.removeprefix("id:")
+        result = await self.bot.services.glossary.define(term, guild_id)
+        self.bot.dispatch("term_lookup", guild_id, term, result)
+        shown = term.removeprefix(CHOICE_PREFIX)
         if result.term is not None:
             embed, view = await card_message(self.bot, result.term, interaction)
             await reply(interaction, embed=embed, view=view)
         elif result.suggestions:
-            view = SuggestionView(self.bot, interaction.user.id, result.suggestions,
-                                  timeout=self.bot.suggestion_timeout)
+            view = CandidateView(interaction.user.id, result.suggestions, timeout=self.bot.suggestion_timeout)
             await interaction.response.send_message(
                 t("define.suggest", lang, query=shown), view=view, allowed_mentions=NO_PINGS
             )
@@ -58,7 +53,7 @@ class Define(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return [
             app_commands.Choice(name=c.name, value=c.value)
-            for c in self.bot.glossary.complete(current, guild_of(interaction))
+            for c in self.bot.services.glossary.complete(current, guild_of(interaction))
         ]
 
 

@@ -10,15 +10,15 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.core.guild_extras import apply_import, export_yaml, plan_import
+from bot.core.glossary import CHOICE_PREFIX, LookupResult
 from bot.core.i18n import register, t
+from bot.core.transfer import export_yaml, plan_import
 from bot.ui.checks import ensure_moderator
-from bot.ui.embeds import NO_PINGS, guild_of, lang_of, reply, reply_error
-from bot.ui.term_modal import ConfirmView
+from bot.ui.embeds import guild_of, lang_of, reply, reply_error
+from bot.ui.moderation import ImportConfirm
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
-    from bot.cogs.moderation import Moderation
 
 MAX_IMPORT_BYTES = 512 * 1024
 
@@ -36,7 +36,6 @@ register(
             "Nothing is written until you confirm.",
         ),
         "gl.import_nothing": ("文件里的术语和现在完全一样，无需导入。", "Everything in the file is already here."),
-        "gl.import_done": ("已导入 {count} 个术语。", "Imported {count} terms."),
         "gl.config_review": ("术语建议会发到 {channel}。", "Term suggestions will go to {channel}."),
         "gl.config_role": ("拥有 {role} 角色的成员现在也可以管理术语。", "Members with {role} can now manage terms."),
         "gl.config_role_off": ("已取消额外的管理角色。", "The extra moderator role is cleared."),
@@ -55,10 +54,13 @@ class GlossaryAdmin(
 
     def __init__(self, bot: LiandanBot):
         self.bot = bot
+        self.services = bot.services
 
-    @property
-    def moderation(self) -> Moderation:
-        return self.bot.get_cog("Moderation")  # type: ignore[return-value]
+    @commands.Cog.listener()
+    async def on_term_lookup(self, guild_id: int, query: str, result: LookupResult) -> None:
+        """Count what a server looked for and didn't find (a picked autocomplete choice is no miss)."""
+        if result.status != "found" and not query.startswith(CHOICE_PREFIX):
+            self.services.gaps.record(guild_id, query)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await ensure_moderator(interaction)
@@ -66,7 +68,7 @@ class GlossaryAdmin(
     @app_commands.command(name="gaps", description=_("查看大家查不到的词", en="Top lookups that found nothing"))
     async def gaps(self, interaction: discord.Interaction) -> None:
         lang = lang_of(interaction)
-        top = await self.moderation.gaps.top(guild_of(interaction))
+        top = await self.services.gaps.top(guild_of(interaction))
         if not top:
             await reply(interaction, t("gl.gaps_empty", lang), ephemeral=True)
             return
@@ -80,11 +82,11 @@ class GlossaryAdmin(
     async def export(self, interaction: discord.Interaction) -> None:
         lang = lang_of(interaction)
         guild_id = guild_of(interaction)
-        terms = await self.moderation.guilds.own_terms(guild_id)
+        terms = await self.services.terms.own_terms(guild_id)
         if not terms:
             await reply_error(interaction, t("gl.export_empty", lang))
             return
-        text = await export_yaml(self.moderation.guilds, guild_id)
+        text = await export_yaml(self.services.terms, guild_id)
         file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"glossary-{guild_id}.yaml")
         await reply(interaction, t("gl.export_done", lang, count=len(terms)), file=file, ephemeral=True)
 
@@ -103,23 +105,12 @@ class GlossaryAdmin(
         except UnicodeDecodeError:
             await reply_error(interaction, t("gl.import_not_text", lang))
             return
-        guilds = self.moderation.guilds
-        plan = await plan_import(guilds, guild_id, file.filename, text)
+        plan = await plan_import(self.services.terms, guild_id, file.filename, text)
         if not plan.writes:
             await reply(interaction, t("gl.import_nothing", lang), ephemeral=True)
             return
         names = "、".join(term.term for term in plan.writes[:20])
-
-        async def confirmed(button_interaction: discord.Interaction) -> None:
-            await ensure_moderator(button_interaction)
-            count = await apply_import(guilds, guild_id, plan, button_interaction.user.id)
-            await button_interaction.response.edit_message(
-                content=t("gl.import_done", lang, count=count), view=None, allowed_mentions=NO_PINGS
-            )
-
-        view = ConfirmView(
-            interaction.user.id, confirmed, confirm_label=t("mod.confirm", lang), cancel_label=t("mod.cancel", lang)
-        )
+        view = ImportConfirm(interaction.user.id, guild_id, lang, plan)
         summary = t(
             "gl.import_plan",
             lang,
@@ -135,7 +126,7 @@ class GlossaryAdmin(
     )
     @app_commands.describe(channel=_("审核频道", en="Review channel"))
     async def review_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        await self.bot.guild_settings.set(guild_of(interaction), review_channel_id=channel.id)
+        await self.services.settings.set(guild_of(interaction), review_channel_id=channel.id)
         await reply(interaction, t("gl.config_review", lang_of(interaction), channel=channel.mention), ephemeral=True)
 
     @config.command(
@@ -147,7 +138,7 @@ class GlossaryAdmin(
     @app_commands.describe(role=_("管理角色", en="Moderator role"))
     async def moderator_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
         lang = lang_of(interaction)
-        await self.bot.guild_settings.set(guild_of(interaction), moderator_role_id=role.id if role else None)
+        await self.services.settings.set(guild_of(interaction), moderator_role_id=role.id if role else None)
         text = t("gl.config_role", lang, role=role.mention) if role else t("gl.config_role_off", lang)
         await reply(interaction, text, ephemeral=True)
 

@@ -24,7 +24,9 @@ SUGGESTION_LIMIT = 5
 
 
 @dataclass(frozen=True, slots=True)
-class Suggestion:
+class Candidate:
+    """A "did you mean" candidate for a lookup that found nothing certain."""
+
     slug: str
     term: str
     en: str
@@ -38,7 +40,7 @@ class Suggestion:
 class LookupResult:
     status: Literal["found", "suggestions", "not_found"]
     term: StoredTerm | None = None
-    suggestions: list[Suggestion] = field(default_factory=list)
+    suggestions: list[Candidate] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +63,6 @@ class Glossary:
         self.db = db
         self.store = store
         self.index = index
-        self._uid_by_slug: dict[tuple[int, str], int] = {}
-        self._hidden: set[tuple[int, str]] = set()
 
     @classmethod
     async def open(cls, database_path: str | Path, data_dir: str | Path) -> tuple[Glossary, SyncReport]:
@@ -83,49 +83,28 @@ class Glossary:
         await self.db.close()
 
     async def rebuild_index(self) -> None:
-        index, uid_by_slug = SearchIndex(expected_terms=await self.store.count_active()), {}
+        """The index from the database: terms, then what each server has hidden."""
+        index = SearchIndex(expected_terms=await self.store.count_active())
         with index.bulk_load():
             async for entry, keys in self.store.index_rows():
                 index.add(entry, keys)
-                uid_by_slug[(entry.guild_id, entry.slug)] = entry.uid
-        self.index, self._uid_by_slug = index, uid_by_slug
-        for guild_id, slug in self._hidden:
-            self.index.hide(guild_id, slug)
+        for guild_id, slug in await self.store.hidden():
+            index.hide(guild_id, slug)
+        self.index = index
 
     # --- keeping the index in step with writes (used by moderation) ---
     def upsert(self, stored: StoredTerm) -> None:
         self.index.add(stored.index_entry(), stored.keys)
-        self._uid_by_slug[(stored.term.guild_id, stored.term.id)] = stored.uid
 
     def drop(self, stored: StoredTerm) -> None:
         self.index.remove(stored.uid)
-        self._uid_by_slug.pop((stored.term.guild_id, stored.term.id), None)
 
-    def hide(self, guild_id: int, slug: str) -> None:
-        self._hidden.add((guild_id, slug))
-        self.index.hide(guild_id, slug)
-
-    def unhide(self, guild_id: int, slug: str) -> None:
-        self._hidden.discard((guild_id, slug))
-        self.index.unhide(guild_id, slug)
-
-    # --- reads ---
+    # --- reads: what a server can see is the index's to say ---
     def visible_uid(self, slug: str, guild_id: int) -> int | None:
-        """The term a slug means in this server: its own version first, then shipped."""
-        if guild_id != SHIPPED:
-            uid = self._uid_by_slug.get((guild_id, slug))
-            if uid is not None:
-                return uid
-            if (guild_id, slug) in self._hidden:
-                return None
-        return self._uid_by_slug.get((SHIPPED, slug))
+        return self.index.visible_uid(slug, guild_id)
 
     def visible_slugs(self, guild_id: int) -> set[str]:
-        """Every term id a server can see: shipped ones not hidden, plus its own."""
-        slugs = {slug for (g, slug) in self._uid_by_slug if g == SHIPPED and (guild_id, slug) not in self._hidden}
-        if guild_id != SHIPPED:
-            slugs |= {slug for (g, slug) in self._uid_by_slug if g == guild_id}
-        return slugs
+        return self.index.visible_slugs(guild_id)
 
     async def by_slug(self, slug: str, guild_id: int) -> StoredTerm | None:
         uid = self.visible_uid(slug, guild_id)
@@ -146,7 +125,7 @@ class Glossary:
             if stored is not None:
                 return LookupResult("found", stored)
         suggestions = [
-            Suggestion(h.entry.slug, h.entry.term, h.entry.en)
+            Candidate(h.entry.slug, h.entry.term, h.entry.en)
             for h in resolution.suggestions[:SUGGESTION_LIMIT]
         ]
         return LookupResult("suggestions" if suggestions else "not_found", None, suggestions)

@@ -71,11 +71,6 @@ class GuildGlossary:
         self.db = glossary.db
         self.store = glossary.store
 
-    async def load_hidden(self) -> None:
-        """Hiding lives in SQLite; the in-memory index learns it again at start-up."""
-        for row in await self.db.fetchall("SELECT guild_id, slug FROM hidden_terms"):
-            self.glossary.hide(row["guild_id"], row["slug"])
-
     # --- reads -----------------------------------------------------------------------
     async def own_row(self, guild_id: int, slug: str) -> StoredTerm | None:
         row = await self.db.fetchone(
@@ -103,6 +98,16 @@ class GuildGlossary:
         )
         return [(r["slug"], r["term"]) for r in rows]
 
+    async def shipped_update(self, guild_id: int, slug: str) -> str | None:
+        """When the built-in original of a term this server overrides changed after the server's
+        last edit, the time of that change (so moderators see what moved under them)."""
+        row = await self.db.fetchone(
+            "SELECT s.updated_at FROM terms s JOIN terms o ON o.guild_id = ? AND o.slug = s.slug"
+            " WHERE s.guild_id = 0 AND s.slug = ? AND o.deleted_at IS NULL AND s.updated_at > o.updated_at",
+            (guild_id, slug),
+        )
+        return row["updated_at"] if row else None
+
     async def history(self, guild_id: int, slug: str) -> list[Revision]:
         rows = await self.db.fetchall(
             "SELECT * FROM term_revisions WHERE guild_id = ? AND slug = ? ORDER BY id DESC", (guild_id, slug)
@@ -114,17 +119,19 @@ class GuildGlossary:
     async def add(self, guild_id: int, raw: dict, actor_id: int, *, action: str = "create") -> StoredTerm:
         term = term_from_input(guild_id, {**raw, "id": "new"})
         term.id = await self._free_slug(guild_id, term.term)
-        self._check_shipped_names(guild_id, term, keep_slug=None)
         # A new term must be a new row: two moderators adding one name get one row, not one overwrite.
-        return (await self.write_many(guild_id, [term], actor_id, action, new_rows=True))[0]
+        return (await self.write_many(guild_id, [term], actor_id, action, new_rows=True, check_names=True))[0]
 
-    async def edit(self, guild_id: int, slug: str, raw: dict, actor_id: int, *, action: str = "edit") -> StoredTerm:
+    async def edit(self, guild_id: int, slug: str, values: dict, actor_id: int, *, action: str = "edit") -> StoredTerm:
+        """Apply the term form's values. Editing a shipped term makes this server's own version of it,
+        which keeps the original's links and sources and adds this server as a source."""
         current = await self.glossary.by_slug(slug, guild_id)
         if current is None:
             raise TermError("mod.not_found", name=slug)
-        term = term_from_input(guild_id, {**raw, "id": slug})
-        self._check_shipped_names(guild_id, term, keep_slug=slug)
-        return await self._write(guild_id, term, actor_id, action)
+        before = current.term
+        sources = before.sources if before.guild_id == guild_id else [*before.sources, server_source(guild_id)]
+        merged = {**before.to_dict(), **values, "id": slug, "related": before.related, "sources": sources[-5:]}
+        return await self._write(guild_id, term_from_input(guild_id, merged), actor_id, action)
 
     async def remove(self, guild_id: int, slug: str, actor_id: int) -> str:
         """Soft-delete the server's version and hide a shipped one; returns the removed name."""
@@ -145,7 +152,7 @@ class GuildGlossary:
         if own is not None and not own.deleted:
             self.glossary.drop(own)
         if shipped is not None:
-            self.glossary.hide(guild_id, slug)
+            self.glossary.index.hide(guild_id, slug)
         return name
 
     async def restore(self, guild_id: int, slug: str, actor_id: int) -> StoredTerm:
@@ -165,10 +172,9 @@ class GuildGlossary:
                 await self._revision(conn, guild_id, slug, "restore", actor_id, shipped.term.to_dict())
             if own is not None and not own.deleted:
                 self.glossary.drop(own)
-            self.glossary.unhide(guild_id, slug)
+            self.glossary.index.unhide(guild_id, slug)
             return shipped
         if own is not None and own.deleted:
-            self._check_shipped_names(guild_id, own.term, keep_slug=slug)
             return await self._write(guild_id, own.term, actor_id, "restore")
         raise TermError("mod.nothing_to_restore", name=slug)
 
@@ -182,18 +188,23 @@ class GuildGlossary:
             await self.remove(guild_id, row["slug"], actor_id)
             return None
         snapshot = json.loads(row["snapshot"])
-        term = term_from_input(guild_id, snapshot)
-        self._check_shipped_names(guild_id, term, keep_slug=term.id)
-        return await self._write(guild_id, term, actor_id, "revert")
+        return await self._write(guild_id, term_from_input(guild_id, snapshot), actor_id, "revert")
 
     # --- the one write path ------------------------------------------------------------
     async def _write(self, guild_id: int, term: Term, actor_id: int, action: str) -> StoredTerm:
-        return (await self.write_many(guild_id, [term], actor_id, action))[0]
+        return (await self.write_many(guild_id, [term], actor_id, action, check_names=True))[0]
 
     async def write_many(
-        self, guild_id: int, terms: list[Term], actor_id: int, action: str, *, new_rows: bool = False
+        self, guild_id: int, terms: list[Term], actor_id: int, action: str, *,
+        new_rows: bool = False, check_names: bool = False,
     ) -> list[StoredTerm]:
-        """Insert or update the server's rows, their names and revisions, all in one transaction."""
+        """Insert or update the server's rows, their names and revisions, all in one transaction.
+
+        check_names: refuse names of visible shipped terms (the server's own names are the database's job).
+        """
+        if check_names:
+            for term in terms:
+                await self.check_shipped_names(guild_id, term)
         uids = []
         try:
             async with self.db.transaction() as conn:
@@ -212,7 +223,7 @@ class GuildGlossary:
         for term, uid in zip(terms, uids, strict=True):
             stored = await self.store.get(uid)
             assert stored is not None
-            self.glossary.unhide(guild_id, term.id)
+            self.glossary.index.unhide(guild_id, term.id)
             self.glossary.upsert(stored)
             written.append(stored)
         return written
@@ -251,11 +262,16 @@ class GuildGlossary:
         # Two terms in one batch share a name (an import file that repeats itself).
         return TermError("mod.name_taken", name=terms[-1].term, owner=terms[0].term)
 
-    def _check_shipped_names(self, guild_id: int, term: Term, *, keep_slug: str | None) -> None:
-        """Names of visible shipped terms are taken too (the server's own ones are the database's job)."""
+    async def check_shipped_names(self, guild_id: int, term: Term) -> None:
+        """Refuse a name that a visible shipped term owns. A name this server's version of the term
+        already had stays allowed, so a shipped update that adopts it never locks the server out."""
+        own = await self.own_row(guild_id, term.id)
+        kept = {normalize(n) for n in own.term.names} if own is not None and not own.deleted else set()
         for name in term.names:
+            if normalize(name) in kept:
+                continue
             for owner in self.glossary.index.exact_owners(name, guild_id=guild_id):
-                if owner.guild_id == SHIPPED and owner.slug != keep_slug:
+                if owner.guild_id == SHIPPED and owner.slug != term.id:
                     raise TermError("mod.name_taken", name=name, owner=owner.term)
 
     def _visible_shipped(self, guild_id: int, slug: str) -> bool:

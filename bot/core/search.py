@@ -92,7 +92,9 @@ class Hit:
     score: float
 
     def rank(self) -> tuple:
-        return (self.tier, -self.score, -self.entry.priority, len(self.entry.term), self.entry.uid)
+        # At equal tier and score a server's own term beats a shipped one: in its server, it wins.
+        return (self.tier, -self.score, self.entry.guild_id == 0, -self.entry.priority, len(self.entry.term),
+                self.entry.uid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +129,10 @@ class SearchIndex:
         # uid → start << 16 | length of its run in _refs. A term has at most ~150 keys (20 aliases,
         # each with up to 4 readings, a 模糊音 form and initials), far below 16 bits.
         self._ref_runs: dict[int, int] = {}
+        # Visibility has one owner, this index: which slug means which term in which server.
+        self._uid_by_slug: dict[tuple[int, str], int] = {}
         self._overrides: dict[int, set[str]] = defaultdict(set)  # guild → slugs it has its own version of
-        self._hidden: dict[int, set[str]] = defaultdict(set)
+        self._hidden: dict[int, set[str]] = defaultdict(set)     # guild → shipped slugs it has hidden
         self._popular: list[IndexEntry] | None = None
         self._bulk = False
         self._pending_written = array("I")  # kids of names and spellings not yet in _by_text
@@ -177,6 +181,8 @@ class SearchIndex:
         start = run >> 16
         for ref in self._refs[start:start + (run & 0xFFFF)]:
             self._drop_owner(ref >> _KIND_BITS, uid << _KIND_BITS | ref & _KIND_MASK)
+        if self._uid_by_slug.get((entry.guild_id, entry.slug)) == uid:
+            del self._uid_by_slug[(entry.guild_id, entry.slug)]
         if entry.guild_id:
             self._overrides[entry.guild_id].discard(entry.slug)
         self._popular = None
@@ -206,6 +212,7 @@ class SearchIndex:
         self._pending_names.extend(kids[:len(names)])
         if not self._bulk:
             self._place_pending(resort=False)
+        self._uid_by_slug[(entry.guild_id, entry.slug)] = uid
         if entry.guild_id:
             self._overrides[entry.guild_id].add(entry.slug)
         self._popular = None
@@ -276,6 +283,24 @@ class SearchIndex:
                 entry.slug not in self._overrides.get(guild_id, ()) and entry.slug not in self._hidden.get(guild_id, ())
             )
         return entry.guild_id == guild_id
+
+    def visible_uid(self, slug: str, guild_id: int) -> int | None:
+        """The term a slug means in this server: its own version first, then the shipped one."""
+        if guild_id:
+            uid = self._uid_by_slug.get((guild_id, slug))
+            if uid is not None:
+                return uid
+            if slug in self._hidden.get(guild_id, ()):
+                return None
+        return self._uid_by_slug.get((0, slug))
+
+    def visible_slugs(self, guild_id: int) -> set[str]:
+        """Every term id a server can see: shipped ones it has not hidden, plus its own."""
+        hidden = self._hidden.get(guild_id, set()) if guild_id else set()
+        slugs = {slug for (g, slug) in self._uid_by_slug if g == 0} - hidden
+        if guild_id:
+            slugs |= self._overrides.get(guild_id, set())
+        return slugs
 
     # --- reads ---
     def exact_owners(self, name: str, *, guild_id: int = 0) -> list[IndexEntry]:
@@ -377,7 +402,8 @@ class SearchIndex:
         if not hits:
             return Resolution("not_found", None, [])
         top = hits[0]
-        rivals = [h for h in hits[1:] if h.tier == top.tier and h.score >= top.score - 3]
+        rivals = [h for h in hits[1:] if h.tier == top.tier and h.score >= top.score - 3
+                  and (h.entry.guild_id == 0) == (top.entry.guild_id == 0)]
         confident = False
         if top.tier in (EXACT, PINYIN):
             confident = not rivals or top.entry.priority > max(r.entry.priority for r in rivals)

@@ -162,6 +162,10 @@ class TermStore:
                 for row in rows:
                     yield IndexEntry(*row[:6]), TermKeys.deserialize(row[6])
 
+    async def hidden(self) -> list[tuple[int, str]]:
+        """(guild, slug) of every shipped term a server has hidden."""
+        return [(r["guild_id"], r["slug"]) for r in await self.db.fetchall("SELECT guild_id, slug FROM hidden_terms")]
+
     async def get(self, uid: int) -> StoredTerm | None:
         row = await self.db.fetchone(f"SELECT {TERM_COLUMNS} FROM terms WHERE uid = ?", (uid,))
         return row_to_stored(row) if row else None

@@ -38,7 +38,7 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
     if perms.manage_guild or perms.administrator:
         return True
     bot: LiandanBot = interaction.client  # type: ignore[assignment]
-    settings = await bot.guild_settings.get(interaction.guild_id)
+    settings = await bot.services.settings.get(interaction.guild_id)
     member = interaction.user
     role_ids = {r.id for r in getattr(member, "roles", [])}
     return settings.moderator_role_id is not None and settings.moderator_role_id in role_ids

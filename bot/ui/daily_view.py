@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.i18n import register, t
-from bot.ui.embeds import NO_PINGS, guild_of, lang_of, reply_error
-from bot.ui.views import BUTTONS_PER_ROW, RelatedTermButton, card_message
+from bot.ui.cards import add_related_buttons, open_card
+from bot.ui.embeds import guild_of
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
@@ -34,18 +34,12 @@ class AnotherTermButton(discord.ui.DynamicItem[discord.ui.Button], template=r"li
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: LiandanBot = interaction.client  # type: ignore[assignment]
-        slugs = sorted(bot.glossary.visible_slugs(guild_of(interaction)))
-        stored = await bot.glossary.by_slug(random.choice(slugs), guild_of(interaction)) if slugs else None
-        if stored is None:
-            await reply_error(interaction, t("daily.empty_pool", lang_of(interaction)))
-            return
-        embed, view = await card_message(bot, stored, interaction)
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_PINGS)
+        slugs = sorted(bot.services.glossary.visible_slugs(guild_of(interaction)))
+        await open_card(interaction, random.choice(slugs) if slugs else None)
 
 
 def daily_view(related: list[tuple[str, str]]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(AnotherTermButton())
-    for i, (slug, name) in enumerate(related[: BUTTONS_PER_ROW * 3]):
-        view.add_item(RelatedTermButton(slug, name, row=1 + i // BUTTONS_PER_ROW))
+    add_related_buttons(view, related[:15], first_row=1)
     return view

@@ -6,8 +6,15 @@ import discord
 
 from bot.core.card import Card
 from bot.core.i18n import locale_lang
+from bot.core.text import clip
 
 NO_PINGS = discord.AllowedMentions.none()
+BLURPLE = 0x5865F2  # Discord's own colour, for the bot's status and history embeds
+BUTTON_LABEL_LIMIT = 80
+
+
+def clip_label(text: str) -> str:
+    return clip(text, BUTTON_LABEL_LIMIT)
 
 
 def card_to_embed(card: Card) -> discord.Embed:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 
 import discord
 
 from bot.core import models as m
 from bot.core.i18n import ZH, register, t
-from bot.ui.views import ReportingView
 
 register(
     {
@@ -25,7 +23,6 @@ register(
 )
 
 _ALIAS_SPLIT = re.compile(r"[\n,，、;；]+")
-OnSubmit = Callable[[discord.Interaction, dict], Awaitable[None]]
 
 
 def split_names(text: str) -> tuple[str, list[str]]:
@@ -50,12 +47,12 @@ def _text_input(name: str, lang: str, max_length: int, default: str | None, *, p
 
 
 class TermModal(discord.ui.Modal):
-    def __init__(
-        self, title_key: str, on_submit: OnSubmit, *, category: str, lang: str = ZH, defaults: dict | None = None
-    ):
+    """The term form. Subclasses implement submit(); errors reach the user like command errors."""
+
+    def __init__(self, title_key: str, *, category: str, lang: str = ZH, defaults: dict | None = None):
         super().__init__(title=t(title_key, lang), timeout=900)
-        self._on_submit = on_submit
         self.category = category
+        self.lang = lang
         defaults = defaults or {}
         names = join_names(defaults.get("en", ""), defaults.get("aliases", [])) if defaults else None
         self.term = _text_input("term", lang, m.MAX_TERM, defaults.get("term"))
@@ -79,42 +76,11 @@ class TermModal(discord.ui.Modal):
             "example": self.example.value.strip(),
         }
 
+    async def submit(self, interaction: discord.Interaction, values: dict) -> None:
+        raise NotImplementedError
+
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self._on_submit(interaction, self.values())
+        await self.submit(interaction, self.values())
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined]
-
-
-class ConfirmView(ReportingView):
-    """Confirm / cancel buttons for the person who asked; times out to disabled."""
-
-    def __init__(
-        self,
-        owner_id: int,
-        on_confirm: Callable[[discord.Interaction], Awaitable[None]],
-        *,
-        confirm_label: str,
-        cancel_label: str,
-        timeout: float = 120,
-    ):
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
-        self._on_confirm = on_confirm
-        confirm = discord.ui.Button(label=confirm_label, style=discord.ButtonStyle.danger)
-        cancel = discord.ui.Button(label=cancel_label, style=discord.ButtonStyle.secondary)
-        confirm.callback = self._confirm
-        cancel.callback = self._cancel
-        self.add_item(confirm)
-        self.add_item(cancel)
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.owner_id
-
-    async def _confirm(self, interaction: discord.Interaction) -> None:
-        self.stop()
-        await self._on_confirm(interaction)
-
-    async def _cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
-        await interaction.response.edit_message(content="✖", view=None)

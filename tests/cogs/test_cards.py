@@ -2,8 +2,8 @@
 
 from bot.core.card import daily_header
 from bot.core.i18n import EN, ZH
+from bot.ui.cards import related_view
 from bot.ui.embeds import NO_PINGS, card_to_embed
-from bot.ui.views import related_view
 from tests.support import limits
 
 

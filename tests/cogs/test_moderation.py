@@ -45,7 +45,7 @@ async def test_a_crafted_interaction_without_permission_is_refused_without_a_mod
 async def restart(world):
     """Start a fresh bot process on the same database, so it sees servers, channels and roles made since."""
     await world.fake.stop_bot()
-    world.bot = LiandanBot(world.bot.settings, world.bot.glossary)
+    world.bot = LiandanBot(world.bot.settings, world.bot.services.glossary)
     await world.fake.run_bot(world.bot)
 
 
@@ -119,7 +119,7 @@ async def test_editing_a_shipped_term_is_local_and_restorable(world):
     await world.fake.submit_modal(modal, world.moderator, form("炸炉", definition="我们这里的说法。", names="Our overtraining"))
     here = await world.fake.slash(world.guild, world.member, "define", term="炸炉")
     assert here.embeds[0]["description"] == "我们这里的说法。"
-    shipped = await world.bot.glossary.by_slug("zhalu", 0)  # the shipped row is untouched
+    shipped = await world.bot.services.glossary.by_slug("zhalu", 0)  # the shipped row is untouched
     assert shipped.term.definition != "我们这里的说法。"
     await world.fake.slash(world.guild, world.moderator, "restoreterm", term=choice_value("zhalu"))
     back = await world.fake.slash(world.guild, world.member, "define", term="炸炉")
@@ -186,6 +186,7 @@ async def test_suggestions_go_to_review_and_the_suggester_hears_back(world, appr
     assert ("已由" in decided.message["content"]) and decided.message["components"] == []
     found = await world.fake.slash(world.guild, world.member, "define", term="大白")
     assert bool(found.embeds) is approve
+    await world.fake.wait_for(lambda: world.fake.dms(world.member.id))
     (dm,) = world.fake.dms(world.member.id)
     assert ("已通过" if approve else "没有被采纳") in dm["content"]
 
@@ -193,7 +194,7 @@ async def test_suggestions_go_to_review_and_the_suggester_hears_back(world, appr
 async def test_servers_terms_survive_a_reload_of_shipped_data(world, settings):
     await add_term(world, world.moderator)
     await world.fake.stop_bot()
-    await world.bot.glossary.db.conn.execute("DELETE FROM meta")  # as if data/ changed in an upgrade
+    await world.bot.services.glossary.db.conn.execute("DELETE FROM meta")  # as if data/ changed in an upgrade
     glossary, report = await Glossary.open(settings.database_path, DATA_DIR)
     assert not report.skipped
     bot = LiandanBot(settings, glossary)

@@ -1,11 +1,14 @@
 """A server's own glossary, tested directly against SQLite and the live search index."""
 
 import asyncio
+import shutil
+from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.core.guild_extras import Gaps, Suggestions, apply_import, export_yaml, plan_import
 from bot.core.moderation import GuildGlossary, TermError
+from tests.conftest import DATA_DIR
 
 G1, G2 = 111, 222
 MOD = 7
@@ -105,49 +108,12 @@ async def test_a_reload_of_shipped_data_keeps_servers_terms(guilds, glossary, tm
     await glossary.store.db.conn.execute("DELETE FROM meta")  # force a full re-sync, as after an upgrade
     reopened, report = await Glossary.open(glossary.db.path, DATA_DIR)
     try:
-        await GuildGlossary(reopened).load_hidden()
         assert not report.skipped
         assert (await reopened.define("小黑", G1)).status == "found"
         assert (await reopened.define("炸炉", G1)).status != "found"
         assert len(await GuildGlossary(reopened).history(G1, "zhalu")) == 1
     finally:
         await reopened.close()
-
-
-async def test_gaps_count_normalised_misses_per_server(glossary):
-    gaps = Gaps(glossary.db)
-    for query in ("ＦＯＯ ｂａｒ", "foo-bar", "Foo Bar", "其他"):
-        await gaps.record(G1, query)
-    await gaps.record(G2, "foobar")
-    assert await gaps.top(G1) == [("foobar", 3), ("其他", 1)]
-    assert await gaps.top(G2) == [("foobar", 1)]
-
-
-async def test_export_then_import_round_trips_and_diffs(guilds):
-    await guilds.add(G1, raw(), MOD)
-    text = await export_yaml(guilds, G1)
-    assert "小黑" in text and "server:111" in text
-    plan = await plan_import(guilds, G2, "terms.yaml", text)
-    assert [t.term for t in plan.added] == ["小黑"] and not plan.changed
-    assert await apply_import(guilds, G2, plan, MOD) == 1
-    again = await plan_import(guilds, G2, "terms.yaml", text)
-    assert [t.term for t in again.unchanged] == ["小黑"] and not again.writes
-    changed = await plan_import(guilds, G2, "terms.yaml", text.replace("一只会画画的猫。", "改过了。"))
-    assert [t.term for t in changed.changed] == ["小黑"]
-
-
-async def test_import_errors_name_line_and_field(guilds):
-    with pytest.raises(TermError) as exc:
-        await plan_import(guilds, G1, "bad.yaml", "- id: x\n  term: X\n  category: nope\n")
-    assert "bad.yaml:3: category" in exc.value.values["problems"]
-
-
-async def test_suggestion_approve_once(guilds, glossary):
-    suggestions = Suggestions(glossary.db)
-    s = await suggestions.create(G1, 42, raw())
-    assert await suggestions.decide(s.id, "approved", MOD)
-    assert not await suggestions.decide(s.id, "rejected", MOD)  # a second click changes nothing
-    assert (await suggestions.get(s.id)).status == "approved"
 
 
 async def test_restorable_lists_removed_hidden_and_overridden_terms(guilds):
@@ -157,3 +123,53 @@ async def test_restorable_lists_removed_hidden_and_overridden_terms(guilds):
     await guilds.edit(G1, "zhalu", raw(term="炸炉", definition="我们的说法。"), MOD)
     assert set(await guilds.restorable(G1)) == {(stored.term.id, "小黑"), ("feidan", "废丹"), ("zhalu", "炸炉")}
     assert await guilds.restorable(G2) == []
+
+
+def shipped_update(tmp_path, change) -> Path:
+    """A copy of data/ as a later release might ship it: the 炸炉 term changed by change(term)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    for path in data.glob("*.yaml"):
+        terms = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for term in terms:
+            if term["id"] == "zhalu":
+                term.setdefault("aliases", [])
+                change(term)
+                path.write_text(yaml.safe_dump(terms, allow_unicode=True, width=10_000), encoding="utf-8")
+                return data
+    raise AssertionError("zhalu is not in data/")
+
+
+async def test_a_shipped_update_never_touches_a_servers_term_that_already_has_its_name(guilds, glossary, tmp_path):
+    """Upgrades add shipped names a server may already use: start-up still works, the server's term
+    still wins in its server, and a moderator can still edit it."""
+    from bot.core.glossary import Glossary
+
+    ours = await guilds.add(G1, raw(term="我们的炉", aliases=["新名字"]), MOD)
+    data = shipped_update(tmp_path, lambda t: t["aliases"].append("新名字"))
+    upgraded, report = await Glossary.open(glossary.db.path, data)
+    try:
+        assert report.updated >= 1
+        assert (await upgraded.define("新名字", G1)).term.uid == ours.uid  # the server's term wins here
+        assert (await upgraded.define("新名字", G2)).term.term.id == "zhalu"  # the new alias works elsewhere
+        edited = await GuildGlossary(upgraded).edit(G1, ours.term.id, raw(term="我们的炉", aliases=["新名字"],
+                                                                           definition="改了一句。"), MOD)
+        assert edited.term.definition == "改了一句。"
+    finally:
+        await upgraded.close()
+
+
+async def test_moderators_see_when_the_original_of_their_override_changed(guilds, glossary, tmp_path):
+    from bot.core.glossary import Glossary
+
+    await guilds.edit(G1, "zhalu", raw(term="炸炉", definition="我们的说法。"), MOD)
+    assert await guilds.shipped_update(G1, "zhalu") is None
+    await glossary.db.conn.execute("UPDATE terms SET updated_at = '2000-01-01T00:00:00Z' WHERE guild_id = ?", (G1,))
+    data = shipped_update(tmp_path, lambda t: t.update(priority=3))
+    upgraded, _ = await Glossary.open(glossary.db.path, data)
+    try:
+        assert await GuildGlossary(upgraded).shipped_update(G1, "zhalu") is not None
+        assert await GuildGlossary(upgraded).shipped_update(G2, "zhalu") is None  # G2 has no override
+        assert (await upgraded.define("炸炉", G1)).term.term.definition == "我们的说法。"  # the override still wins
+    finally:
+        await upgraded.close()

@@ -383,6 +383,15 @@ class FakeDiscord:
         self._attachments[item.id] = item
         return item
 
+    async def wait_for(self, predicate, *, timeout: float = 5.0) -> None:
+        """Wait until predicate() holds: for what the bot sends after it has answered (a DM, a post)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not predicate():
+            if loop.time() > deadline:
+                raise AssertionError("the simulated Discord never saw what the test waited for")
+            await asyncio.sleep(0.01)
+
     def dms(self, user_id: int) -> list[dict]:
         """Direct messages the bot sent to this user."""
         channel = self._dm_channels.get(user_id)

@@ -1,0 +1,42 @@
+"""Every service the features share, built once per process and kept on the bot.
+
+Cogs reach a service through `bot.services`, never through another cog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.daily_store import DailyStore
+from bot.core.gaps import Gaps
+from bot.core.glossary import Glossary
+from bot.core.guild_settings import GuildSettingsStore
+from bot.core.moderation import GuildGlossary
+from bot.core.proposals import Proposals
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    glossary: Glossary  # lookups, cards, the search index (and what each server can see)
+    terms: GuildGlossary  # servers' own terms: writes, history, restore
+    gaps: Gaps  # lookups that found nothing, counted in batches
+    proposals: Proposals  # members' /suggestterm proposals
+    settings: GuildSettingsStore  # per-server settings
+    daily: DailyStore  # term-of-the-day schedule and ledger
+
+    @classmethod
+    def create(cls, glossary: Glossary) -> Services:
+        db = glossary.db
+        return cls(
+            glossary=glossary,
+            terms=GuildGlossary(glossary),
+            gaps=Gaps(db),
+            proposals=Proposals(db),
+            settings=GuildSettingsStore(db),
+            daily=DailyStore(db),
+        )
+
+    async def close(self) -> None:
+        """Write what is still pending, then close the database."""
+        await self.gaps.flush()
+        await self.glossary.close()

@@ -1,0 +1,76 @@
+"""Cards as Discord messages: the embed, its related-term buttons, and opening a card from a button."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.i18n import t
+from bot.core.store import StoredTerm
+from bot.ui.embeds import NO_PINGS, card_to_embed, clip_label, guild_of, lang_of, reply_error
+
+if TYPE_CHECKING:
+    from bot.client import LiandanBot
+
+BUTTONS_PER_ROW = 5
+
+
+async def card_message(
+    bot: LiandanBot, stored: StoredTerm, interaction: discord.Interaction, *, header: str = ""
+) -> tuple[discord.Embed, discord.ui.View]:
+    """The embed and related-term buttons for one term, as seen in this server."""
+    glossary = bot.services.glossary
+    guild_id = guild_of(interaction)
+    card = await glossary.card(stored, guild_id, lang=lang_of(interaction), header=header)
+    view = related_view(await glossary.related_names(stored.term, guild_id))
+    return card_to_embed(card), view
+
+
+def related_view(related: list[tuple[str, str]], *, first_row: int = 0) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    add_related_buttons(view, related, first_row=first_row)
+    return view
+
+
+def add_related_buttons(view: discord.ui.View, related: list[tuple[str, str]], *, first_row: int = 0) -> None:
+    rows = 5 - first_row
+    for i, (slug, name) in enumerate(related[: BUTTONS_PER_ROW * rows]):
+        view.add_item(RelatedTermButton(slug, name, row=first_row + i // BUTTONS_PER_ROW))
+
+
+async def open_card(interaction: discord.Interaction, slug: str | None, *, replace: bool = False) -> bool:
+    """Answer a button press with a term's card: a new ephemeral message, or (replace) in place of
+    the pressed message. A term that is gone gets a short ephemeral note instead. True if shown."""
+    bot: LiandanBot = interaction.client  # type: ignore[assignment]
+    stored = await bot.services.glossary.by_slug(slug, guild_of(interaction)) if slug else None
+    if stored is None:
+        await reply_error(interaction, t("define.gone", lang_of(interaction)))
+        return False
+    embed, view = await card_message(bot, stored, interaction)
+    if replace:
+        await interaction.response.edit_message(content=None, embed=embed, view=view, allowed_mentions=NO_PINGS)
+    else:
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_PINGS)
+    return True
+
+
+class RelatedTermButton(discord.ui.DynamicItem[discord.ui.Button], template=r"liandan:term:(?P<slug>[a-z0-9-]{1,64})"):
+    """Opens a term's card for whoever clicks. Stateless, so it still works after a restart."""
+
+    def __init__(self, slug: str, label: str, *, row: int | None = None):
+        super().__init__(
+            discord.ui.Button(
+                label=clip_label(label), style=discord.ButtonStyle.secondary,
+                custom_id=f"liandan:term:{slug}", row=row,
+            )
+        )
+        self.slug = slug
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /):
+        return cls(match["slug"], item.label or match["slug"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await open_card(interaction, self.slug)
