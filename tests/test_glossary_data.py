@@ -20,7 +20,7 @@ DATA = REPO / "data"
 SEED_TABLE_NAMES = [
     "oneshot", "LAION", "aug", "ucg", "ML", "LatentSpace", "LDM", "Stable Diffusion", "超分", "NAI", "咒语",
     "施法", "吟唱", "t2i", "魔杖", "i2i", "inpaint", "ti", "emb", "炼丹", "hn", "hyper", "冶金", "炸炉", "废丹",
-    "美学", "ext", "db", "梦展", "ds", "8bit", "bsb",
+    "db", "梦展", "8bit", "bsb",
 ]
 
 COVERAGE = [
@@ -31,7 +31,7 @@ COVERAGE = [
     "Gaussian noise", "latent space", "Midjourney", "DALL·E", "Imagen", "Firefly", "ChatGPT", "Sovits",
     "checkpoint", "底模", "大模型", "safetensors", "U-Net", "CFG scale", "提示词相关性", "denoising strength", "重绘幅度",
     "samplers", "Euler a", "DPM++ 2M Karras", "steps", "seed", "negative prompt", "hires fix", "upscaler", "ControlNet",
-    "IP-Adapter", "LyCORIS", "embedding", "textual inversion", "model merge", "融合", "WebUI", "ComfyUI", "SDXL", "SD3",
+    "IP-Adapter", "LyCORIS", "embedding", "textual inversion", "model merge", "WebUI", "ComfyUI", "SDXL", "SD3",
     "Flux", "AnimateDiff",
     "打标", "训练集", "正则化", "epoch", "repeat", "batch size", "学习率", "过拟合", "欠拟合", "抽卡", "跑图", "出图", "丹", "炉",
     "/imagine", "/blend", "/describe", "/shorten", "/settings", "/info",
