@@ -45,13 +45,17 @@ _KEYS_PER_TERM = 5         # distinct keys a term adds on average (names, spelli
 # so a key's owners fit a typed array instead of Python objects.
 NAME, SPELLING, SOUND, INITIAL = range(4)
 _KIND_BITS, _KIND_MASK = 2, 3
+assert max(NAME, SPELLING, SOUND, INITIAL) <= _KIND_MASK, "a key kind must fit in _KIND_BITS"
+_RUN_BITS = 16  # a term's run of key refs: start << _RUN_BITS | length
+_RUN_MASK = (1 << _RUN_BITS) - 1
+_MAX_KIDS = 1 << (32 - _KIND_BITS)  # a key ref, kid << _KIND_BITS | kind, lives in an unsigned 32-bit array
 _NOBODY, _SHARED = -1, -2   # _owner values: no owner left; several, listed in _shared
 _IN_ORDER, _IN_GRAMS = 1, 2  # _placed flags: the key is in _by_text / in the n-gram postings and _by_tail
 
-_NAMES, _SPELLINGS, _INITIALS = (range(k, k + 1) for k in (NAME, SPELLING, INITIAL))
+_NAMES, _SPELLINGS, _INITIALS = (frozenset({k}) for k in (NAME, SPELLING, INITIAL))
 # A folded query (zanu) matches 模糊音 forms, and spellings that folding leaves as they are (nan for lan).
-_SOUNDS_OR_SPELLINGS = range(SPELLING, SOUND + 1)
-_WRITTEN = range(NAME, SPELLING + 1)  # what prefix and fuzzy search compare against: names and spellings
+_SOUNDS_OR_SPELLINGS = frozenset({SPELLING, SOUND})
+_WRITTEN = frozenset({NAME, SPELLING})  # what prefix and fuzzy search compare against: names and spellings
 
 
 def _grams(text: str) -> set[str]:
@@ -178,8 +182,8 @@ class SearchIndex:
         if entry is None:
             return
         run = self._ref_runs.pop(uid)
-        start = run >> 16
-        for ref in self._refs[start:start + (run & 0xFFFF)]:
+        start = run >> _RUN_BITS
+        for ref in self._refs[start:start + (run & _RUN_MASK)]:
             self._drop_owner(ref >> _KIND_BITS, uid << _KIND_BITS | ref & _KIND_MASK)
         if self._uid_by_slug.get((entry.guild_id, entry.slug)) == uid:
             del self._uid_by_slug[(entry.guild_id, entry.slug)]
@@ -204,7 +208,11 @@ class SearchIndex:
         kids, known = self._keys.claim((*names, *spellings, *sounds, *initials), packed)
         for kid, also in known:
             self._add_owner(kid, also)
-        self._ref_runs[uid] = len(self._refs) << 16 | len(kids)
+        if len(self._keys) >= _MAX_KIDS:
+            raise OverflowError("the search index holds more distinct keys than a key ref can address")
+        if len(kids) > _RUN_MASK:
+            raise ValueError(f"term {entry.slug!r} has {len(kids)} search keys, more than a run can hold")
+        self._ref_runs[uid] = len(self._refs) << _RUN_BITS | len(kids)
         self._refs.extend(map(operator.or_, map(operator.lshift, kids, repeat(_KIND_BITS)), kinds))
         # Names and spellings go in key order for prefix search; names also get n-grams and the
         # ending order (typos in spellings are the pinyin tiers' job).
@@ -266,13 +274,13 @@ class SearchIndex:
                 del self._shared[kid]
                 self._owner[kid] = rest[0] if rest else _NOBODY
 
-    def _owners(self, kid: int, kinds: range) -> list[int]:
+    def _owners(self, kid: int, kinds: frozenset[int]) -> list[int]:
         """uids owning this key as one of these kinds."""
         current = self._owner[kid]
         packed = (current,) if current >= 0 else self._shared.get(kid, ())
         return [p >> _KIND_BITS for p in packed if p & _KIND_MASK in kinds]
 
-    def _owners_of_text(self, text: str, kinds: range) -> list[int]:
+    def _owners_of_text(self, text: str, kinds: frozenset[int]) -> list[int]:
         kid = self._keys.find(text)
         return [] if kid < 0 else self._owners(kid, kinds)
 
