@@ -11,6 +11,8 @@ from discord.ext import commands
 
 from bot.core.glossary import CHOICE_PREFIX
 from bot.core.i18n import t
+from bot.core.normalize import visible_form
+from bot.core.text import clip
 from bot.ui.cards import card_message
 from bot.ui.embeds import NO_PINGS, guild_of, lang_of, reply, reply_error
 from bot.ui.views import CandidateView
@@ -18,6 +20,9 @@ from bot.ui.views import CandidateView
 if TYPE_CHECKING:
     from bot.client import LiandanBot
 
+
+
+ECHO_LIMIT = 100  # the option's own max_length, which Discord clients enforce and crafted requests don't
 
 
 class Define(commands.Cog):
@@ -34,7 +39,7 @@ class Define(commands.Cog):
         guild_id = guild_of(interaction)
         result = await self.bot.services.glossary.define(term, guild_id)
         self.bot.dispatch("term_lookup", guild_id, term, result)
-        shown = term.removeprefix(CHOICE_PREFIX)
+        shown = clip(visible_form(term.removeprefix(CHOICE_PREFIX)), ECHO_LIMIT)  # discord.py doesn't cap input
         if result.term is not None:
             embed, view = await card_message(self.bot, result.term, interaction)
             await reply(interaction, embed=embed, view=view)

@@ -71,6 +71,7 @@ class Glossary:
         db = await Database.open(database_path)
         try:
             store = TermStore(db)
+            await store.rekey_if_stale()  # before the sync, which writes current keys anyway
             report = await store.sync_shipped(terms)
             glossary = cls(db, store, SearchIndex())
             await glossary.rebuild_index()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.text import clip
+
 ZH = "zh"
 EN = "en"
 
@@ -38,10 +40,15 @@ def locale_lang(locale: str | None) -> str:
     return EN if locale and str(locale).lower().startswith("en") else ZH
 
 
+MAX_ECHO = 1500  # characters of any one substituted value, so an echo of user input never breaks a message
+
+
 def t(key: str, lang: str = ZH, /, **values: object) -> str:
     zh, en = _STRINGS[key]
     text = en if lang == EN else zh
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{k: clip(v, MAX_ECHO) if isinstance(v, str) else v for k, v in values.items()})
 
 
 def register(strings: dict[str, tuple[str, str]]) -> None:

@@ -14,8 +14,10 @@ import yaml
 
 from bot.core import models as m
 from bot.core.models import Category, Term
+from bot.core.normalize import hidden_characters, normalize, visible_form
 from bot.core.sources import source_problem
 from bot.core.text import clip
+from bot.core.yaml_guard import MAX_BYTES, GuardedLoader
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _CHECKED = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
@@ -98,8 +100,12 @@ def term_hash(term: Term) -> str:
 def _parse_file(
     name: str, text: str, problems: list[Problem], broken_ids: set[str], *, strict: bool
 ) -> list[_Located]:
-    loader = yaml.SafeLoader(text)
+    if len(text) > MAX_BYTES:
+        problems.append(Problem(name, 0, "", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB"))
+        return []
+    loader = None
     try:
+        loader = GuardedLoader(text)  # the reader already refuses some characters here
         root = loader.get_single_node()
         if root is None:
             return []
@@ -120,10 +126,14 @@ def _parse_file(
         problems.append(Problem(name, line, "", f"YAML syntax error: {exc.problem or exc}"))
         return []
     except yaml.YAMLError as exc:
-        problems.append(Problem(name, 0, "", f"YAML error: {exc}"))
+        problems.append(Problem(name, 0, "", f"YAML error: {clip(str(exc), 200)}"))
+        return []
+    except RecursionError:
+        problems.append(Problem(name, 0, "", "YAML error: the file is nested too deeply"))
         return []
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _line(node: yaml.Node) -> int:
@@ -140,7 +150,10 @@ def _parse_term(
     raw: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for key_node, value_node in node.value:
-        key = str(key_node.value)
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem(name, _line(key_node), "", "a field name must be plain text"))
+            return None
+        key = clip(str(key_node.value), 40)
         if key in raw:
             problems.append(Problem(name, _line(key_node), key, "field given twice"))
         raw[key] = loader.construct_object(value_node, deep=True)
@@ -223,7 +236,7 @@ def _check_presence(f: _Fields) -> None:
 def _read_id(f: _Fields) -> str:
     term_id = f.text("id", 64)
     if term_id and not _ID.match(term_id):
-        f.fail("id", f"{term_id!r} must be lowercase letters, digits and '-'")
+        f.fail("id", f"{clip(term_id, 70)!r} must be lowercase letters, digits and '-'")
     return term_id
 
 
@@ -233,7 +246,7 @@ def _read_category(f: _Fields) -> Category:
         try:
             return Category(raw)
         except ValueError:
-            f.fail("category", f"{raw!r} is not one of {', '.join(c.value for c in Category)}")
+            f.fail("category", f"{clip(raw, 40)!r} is not one of {', '.join(c.value for c in Category)}")
     return Category.CONCEPT
 
 
@@ -249,7 +262,7 @@ def _read_related(f: _Fields) -> list[str]:
     related = f.text_list("related", m.MAX_RELATED, 64)
     for rel in related:
         if not _ID.match(rel):
-            f.fail("related", f"{rel!r} is not a valid id")
+            f.fail("related", f"{clip(rel, 70)!r} is not a valid id")
     return related
 
 
@@ -264,8 +277,18 @@ def _read_priority(f: _Fields) -> int:
 def _read_checked(f: _Fields) -> str:
     checked = f.text("checked", 20)
     if checked and not _CHECKED.match(checked):
-        f.fail("checked", f"{checked!r} must be a month, YYYY-MM")
+        f.fail("checked", f"{clip(checked, 20)!r} must be a month, YYYY-MM")
     return checked
+
+
+def _check_names(f: _Fields, term: Term) -> None:
+    """A name a reader can't see, or can't see whole, is refused wherever it comes from."""
+    for field, names in (("term", [term.term]), ("en", [term.en]), ("aliases", term.aliases)):
+        for name in names:
+            if bad := hidden_characters(name):
+                f.fail(field, f"{clip(visible_form(name), 40)!r} contains invisible or control characters ({bad})")
+            elif name and not normalize(name):
+                f.fail(field, f"{clip(name, 40)!r} has no letters or digits")
 
 
 def validate_fields(raw: dict[str, Any], report: Callable[[str, str], None], *, strict: bool = False) -> Term | None:
@@ -290,14 +313,13 @@ def validate_fields(raw: dict[str, Any], report: Callable[[str, str], None], *, 
         priority=_read_priority(f),
         checked=_read_checked(f),
     )
+    _check_names(f, term)
     return term if f.ok else None
 
 
 def _check_across(
     items: list[_Located], problems: list[Problem], *, check_related: bool, known_ids: frozenset[str] = frozenset()
 ) -> None:
-    from bot.core.normalize import normalize  # local: keeps `check` importable if search changes
-
     ids: dict[str, _Located] = {}
     for item in items:
         first = ids.setdefault(item.term.id, item)

@@ -18,11 +18,33 @@ _SEPARATORS = re.compile(r"[\s\x00-\x1f\x7f\-_.·・'’‘\"“”/\\,，、:�
 # IMEs turn a typed "--" into a dash; Midjourney parameters keep their "--" marker.
 _LEADING_DASHES = re.compile(r"^(?:--|—+|–+|－－)\s*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Characters nobody sees: zero-width and joiners, soft hyphen, bidi controls, BOM, and the other
+# format and control characters (Cf, Cc), plus lone surrogates that OpenCC can't take.
+_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+                     r"\ufff9-\ufffb\ud800-\udfff]")
+MAX_INPUT = 200  # characters of a query that search looks at; names are at most 80
+
+
+def strip_hidden(text: str) -> str:
+    return _HIDDEN.sub("", text)
+
+
+def hidden_characters(text: str) -> str:
+    """The code points of text's hidden characters, e.g. 'U+200B, U+202E', or ''."""
+    found = dict.fromkeys(f"U+{ord(c):04X}" for c in _HIDDEN.findall(text))
+    return ", ".join(list(found)[:5])
+
+
+def visible_form(text: str) -> str:
+    """text with each hidden character shown as its code point, for error messages."""
+    return _HIDDEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    folded = _T2S.convert(unicodedata.normalize("NFKC", text)).casefold().strip()
+    """Never raises: hidden characters are dropped first (炸\u200b炉 is 炸炉), input is capped."""
+    visible = strip_hidden(unicodedata.normalize("NFKC", strip_hidden(text[:MAX_INPUT])))
+    folded = _T2S.convert(visible).casefold().strip()
     prefix = ""
     marker = _LEADING_DASHES.match(folded)
     if marker:

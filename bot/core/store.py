@@ -10,14 +10,16 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.core.db import Database
-from bot.core.keys import TermKeys, compute_keys
+from bot.core.keys import KEYS_VERSION, TermKeys, compute_keys
 from bot.core.loader import content_hash, term_hash
 from bot.core.models import SHIPPED, Category, Term
+from bot.core.normalize import normalize
 from bot.core.search import IndexEntry
 
 log = logging.getLogger(__name__)
 
 _SHIPPED_HASH = "shipped_glossary_hash"
+_KEYS_VERSION = "search_keys_version"
 _INDEX_BATCH = 1000
 TERM_COLUMNS = (
     "uid, guild_id, slug, term, en, aliases, category, summary, definition, example,"
@@ -147,6 +149,36 @@ class TermStore:
         )
         log.info("shipped glossary synced: %s", report)
         return report
+
+    async def rekey_if_stale(self) -> int:
+        """Recompute every stored term's search keys and names after normalisation changed
+        (KEYS_VERSION), shipped and servers' terms alike, in one transaction. Returns how many."""
+        row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (_KEYS_VERSION,))
+        if row is not None and row["value"] == str(KEYS_VERSION):
+            return 0
+        rows = await self.db.fetchall("SELECT uid, guild_id, term, en, aliases, deleted_at FROM terms")
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM term_names")
+            for r in rows:
+                names = [n for n in (r["term"], r["en"], *json.loads(r["aliases"])) if n]
+                await conn.execute("UPDATE terms SET search_keys = ? WHERE uid = ?",
+                                   (compute_keys(names).serialize(), r["uid"]))
+                if r["guild_id"] != SHIPPED and r["deleted_at"] is None:
+                    await self._rename(conn, r["guild_id"], r["uid"], names)
+            await conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (_KEYS_VERSION, str(KEYS_VERSION)),
+            )
+        log.info("search keys rebuilt for %d terms (normalisation version %d)", len(rows), KEYS_VERSION)
+        return len(rows)
+
+    @staticmethod
+    async def _rename(conn: aiosqlite.Connection, guild_id: int, uid: int, names: list[str]) -> None:
+        """A server term's names under today's normalisation. Two names that now fold alike keep
+        the first owner (INSERT OR IGNORE): a re-key never fails start-up."""
+        for norm in dict.fromkeys(k for k in map(normalize, names) if k):
+            await conn.execute("INSERT OR IGNORE INTO term_names (guild_id, norm, uid) VALUES (?, ?, ?)",
+                               (guild_id, norm, uid))
 
     async def active_terms(self) -> list[StoredTerm]:
         rows = await self.db.fetchall(f"SELECT {TERM_COLUMNS} FROM terms WHERE deleted_at IS NULL")

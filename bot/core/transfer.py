@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import yaml
@@ -31,13 +32,15 @@ async def plan_import(guilds: GuildGlossary, guild_id: int, filename: str, text:
     """Validate an uploaded file (errors name line and field) and diff it against the server's terms."""
     known = frozenset(guilds.glossary.visible_slugs(guild_id))
     try:
-        terms = parse_documents([(filename, text)], known_ids=known)
+        # Off the event loop: the guarded loader and the upload cap keep the worst case small.
+        terms = await asyncio.to_thread(parse_documents, [(filename, text)], known_ids=known)
     except GlossaryError as exc:
         raise TermError("mod.import_invalid", problems="\n".join(map(str, exc.problems[:15]))) from None
     current = {s.term.id: s.term for s in await guilds.own_terms(guild_id)}
     plan = ImportPlan()
     for term in terms:
         term.guild_id = guild_id
+        await guilds.check_shipped_names(guild_id, term)  # a clash is refused in the dry run, not at confirm
         before = current.get(term.id)
         if before is None:
             plan.added.append(term)

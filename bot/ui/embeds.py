@@ -11,6 +11,7 @@ from bot.core.text import clip
 NO_PINGS = discord.AllowedMentions.none()
 BLURPLE = 0x5865F2  # Discord's own colour, for the bot's status and history embeds
 BUTTON_LABEL_LIMIT = 80
+MESSAGE_LIMIT = 2000
 
 
 def clip_label(text: str) -> str:
@@ -45,6 +46,8 @@ async def reply(
 ) -> None:
     """Respond or follow up, whichever is still possible, never pinging anyone."""
     kwargs.setdefault("allowed_mentions", NO_PINGS)
+    if content is not None:
+        content = clip(content, MESSAGE_LIMIT)
     if interaction.response.is_done():
         await interaction.followup.send(content, ephemeral=ephemeral, **kwargs)
     else:

@@ -1,0 +1,34 @@
+"""A YAML loader for files people upload: small worst cases, by construction.
+
+An alias (*name) can repeat a node many times over (an "alias bomb" of a few hundred bytes
+expands to gigabytes), and deep nesting makes the composer recurse. Neither has any use in a
+glossary file, so both are refused with a message that names the line; together with the size
+limit this keeps the worst case small enough to parse in a worker thread.
+"""
+
+from __future__ import annotations
+
+import yaml
+from yaml.composer import ComposerError
+
+MAX_DEPTH = 20  # a glossary needs 3: the list, a term, a list of aliases
+MAX_BYTES = 4 * 1024 * 1024  # per file; a moderator's upload has its own, smaller cap
+
+
+class GuardedLoader(yaml.SafeLoader):
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise ComposerError(None, None, "anchors and aliases (*name) are not allowed", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
