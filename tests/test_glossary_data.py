@@ -43,8 +43,28 @@ COVERAGE = [
 ]
 
 
-def test_at_least_300_terms():
-    assert len(load_glossary(DATA)) >= 300
+# What the 2026 review typed and got nothing, or the wrong card, for: each must open exactly this term.
+REVIEW_LOOKUPS = {
+    "V6": "mj-version", "V7": "mj-version", "V8": "mj-version", "黑图": "black-image", "Illustrious": "illustrious-xl",
+    "Nano Banana": "nano-banana", "LiblibAI": "liblibai", "通义万相": "wan", "即梦": "jimeng", "PuLID": "pulid",
+    "Kontext": "flux-kontext", "Tensor.art": "tensor-art", "放大": "upscale", "Animagine": "animagine-xl",
+    "KSampler": "ksampler", "Tile": "controlnet-tile", "AI配音": "tts", "梯度累积": "gradient-accumulation",
+    "top-k": "top-k", "2.5次元": "2-5d", "SD upscale": "sd-upscale-script", "秋叶整合包": "qiuye-zhenghebao",
+    "SDXL Lightning": "sdxl-lightning", "虚拟主播": "vtuber", "shuffle caption": "shuffle-caption", "GRU": "gru",
+    "fp8": "fp8", "t2v": "text-to-video", "i2v": "image-to-video", "EMA": "ema",
+}
+
+
+def test_at_least_650_terms():
+    assert len(load_glossary(DATA)) >= 650
+
+
+async def test_the_reviews_lookups_open_the_right_card(glossary):
+    opened = {}
+    for query in REVIEW_LOOKUPS:
+        result = await glossary.define(query)
+        opened[query] = result.term.term.id if result.term else None
+    assert opened == REVIEW_LOOKUPS
 
 
 async def test_coverage_names_resolve_exactly(glossary):

@@ -29,3 +29,11 @@ async def test_import_errors_name_line_and_field(guilds):
     with pytest.raises(TermError) as exc:
         await plan_import(guilds, G1, "bad.yaml", "- id: x\n  term: X\n  category: nope\n")
     assert "bad.yaml:3: category" in exc.value.values["problems"]
+
+
+async def test_an_import_is_not_refused_for_a_space_after_chinese_punctuation_it_loses_it(guilds):
+    text = ("- id: ours\n  term: 我们的词\n  en: Ours\n  category: slang\n  summary: 一句话。 简介\n"
+            "  definition: >-\n    第一句。\n    第二句。\n  sources: ['server:1']\n")
+    plan = await plan_import(guilds, G1, "old-export.yaml", text)
+    (term,) = plan.added
+    assert term.definition == "第一句。第二句。" and term.summary == "一句话。简介"
