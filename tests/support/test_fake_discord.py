@@ -16,11 +16,8 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.support import fixtures, limits
+from tests.support import limits
 from tests.support.fake_discord import FakeDiscord, point_discord_py_at
-
-fake_discord = fixtures.fake_discord  # the fixture fails a test whose bot broke a Discord limit
-fake_server = fixtures.fake_server
 
 REPO = Path(__file__).resolve().parents[2]
 WORDS = ["炸炉", "炼丹", "抽卡", "咒语", "底模", "炸图", "出图", *[f"词{i}" for i in range(40)]]
@@ -293,3 +290,15 @@ async def test_standalone_fake_drives_a_bot_in_another_process_through_its_contr
             point_discord_py_at(*saved)
         proc.terminate()
         await proc.wait()
+
+
+def test_assert_clean_fails_on_a_violation_or_an_unmodelled_route():
+    fake = FakeDiscord()
+    fake.assert_clean()
+    fake.violations.append("channel message: content > 2000")
+    with pytest.raises(AssertionError, match="content > 2000"):
+        fake.assert_clean()
+    fake.violations.clear()
+    fake.unhandled.append("GET /guilds/1/bans")
+    with pytest.raises(AssertionError, match="unmodelled route GET /guilds/1/bans"):
+        fake.assert_clean()
