@@ -23,6 +23,36 @@ MEMBER_DEFAULT = (1 << 10) | SEND_MESSAGES | (1 << 14) | (1 << 16) | (1 << 31)  
 BOT_PERMISSIONS = MEMBER_DEFAULT | (1 << 15)  # + attach files
 ALL_PERMISSIONS = discord.Permissions.all().value
 
+# Interaction response types: the `type` of the bot's callback, and so of a Reply.
+CHANNEL_MESSAGE = discord.InteractionResponseType.channel_message.value  # 4: answered with a new message
+DEFERRED_CHANNEL_MESSAGE = discord.InteractionResponseType.deferred_channel_message.value  # 5: "thinking…", then a followup
+DEFERRED_MESSAGE_UPDATE = discord.InteractionResponseType.deferred_message_update.value  # 6: an edit comes later
+MESSAGE_UPDATE = discord.InteractionResponseType.message_update.value  # 7: the clicked message edited in place
+AUTOCOMPLETE_RESULT = discord.InteractionResponseType.autocomplete_result.value  # 8: choices
+MODAL = discord.InteractionResponseType.modal.value  # 9: a form opens
+DEFERRED = (DEFERRED_CHANNEL_MESSAGE, DEFERRED_MESSAGE_UPDATE)  # answered only once a followup or edit arrives
+
+# Interaction types: what a person did.
+APPLICATION_COMMAND = discord.InteractionType.application_command.value  # 2: ran a slash command
+COMPONENT = discord.InteractionType.component.value  # 3: clicked a button or picked in a select menu
+AUTOCOMPLETE = discord.InteractionType.autocomplete.value  # 4: is typing an option
+MODAL_SUBMIT = discord.InteractionType.modal_submit.value  # 5: submitted a form
+
+# Component types.
+ACTION_ROW = discord.ComponentType.action_row.value  # 1
+BUTTON = discord.ComponentType.button.value  # 2
+SELECT = discord.ComponentType.select.value  # 3: a string select menu
+TEXT_INPUT = discord.ComponentType.text_input.value  # 4
+LABEL = discord.ComponentType.label.value  # 18: a label wrapping one input in a modal
+
+# Channel types.
+TEXT_CHANNEL = discord.ChannelType.text.value  # 0
+DM_CHANNEL = discord.ChannelType.private.value  # 1
+
+# Message types.
+DEFAULT_MESSAGE = discord.MessageType.default.value  # 0: a post
+COMMAND_RESPONSE = discord.MessageType.chat_input_command.value  # 20: an interaction's response
+
 _ids = itertools.count(1_100_000_000_000_000_000)
 
 
@@ -82,9 +112,9 @@ class Channel:
     def payload(self) -> dict:
         overwrites = []
         if not self.bot_can_post:  # deny send_messages to the bot in this channel
-            overwrites.append({"id": str(self.guild.state.bot_user.id), "type": 1, "allow": "0",
+            overwrites.append({"id": str(self.guild.state.bot_user.id), "type": 1, "allow": "0",  # 1: a member's
                                "deny": str(SEND_MESSAGES)})
-        return {"id": str(self.id), "type": 0, "guild_id": str(self.guild.id), "name": self.name, "position": 0,
+        return {"id": str(self.id), "type": TEXT_CHANNEL, "guild_id": str(self.guild.id), "name": self.name, "position": 0,
                 "permission_overwrites": overwrites, "nsfw": False, "topic": None, "last_message_id": None,
                 "rate_limit_per_user": 0, "parent_id": None, "flags": 0}
 
@@ -178,7 +208,7 @@ class Reply:
 
     @property
     def buttons(self) -> list[dict]:
-        return [c for row in self.components for c in row.get("components", []) if c.get("type") == 2]
+        return [c for row in self.components for c in row.get("components", []) if c.get("type") == BUTTON]
 
     @property
     def choices(self) -> list[dict]:
@@ -192,12 +222,12 @@ class PendingInteraction:
     id: int
     token: str
     channel_id: int
-    kind: int  # the interaction's type: 2 command, 3 component, 4 autocomplete, 5 modal submit
+    kind: int  # the interaction's type: APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE or MODAL_SUBMIT
     done: asyncio.Event = field(default_factory=asyncio.Event)
     reply: Reply | None = None
     original: dict | None = None
     followups: list[dict] = field(default_factory=list)
-    loading: bool = False  # deferred with type 5 and not yet answered: "<bot> is thinking…"
+    loading: bool = False  # deferred (DEFERRED_CHANNEL_MESSAGE) and not yet answered: "<bot> is thinking…"
 
 
 class DiscordState:
@@ -250,13 +280,13 @@ class DiscordState:
         return self.commands[guild_id]
 
     def new_message(self, channel_id: int, body: dict, *, flags: int = 0, interaction: bool = False) -> dict:
-        """A message by the bot: a post (type 0) or an interaction's response (type 20)."""
+        """A message by the bot: a post or an interaction's response."""
         message = {
             "id": str(snowflake()), "channel_id": str(channel_id), "author": self.bot_user.payload(),
             "content": body.get("content") or "", "timestamp": now_iso(), "edited_timestamp": None, "tts": False,
             "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
             "embeds": body.get("embeds") or [], "components": body.get("components") or [], "pinned": False,
-            "type": 20 if interaction else 0, "flags": flags | int(body.get("flags") or 0),
+            "type": COMMAND_RESPONSE if interaction else DEFAULT_MESSAGE, "flags": flags | int(body.get("flags") or 0),
         }
         if body.get("nonce"):
             message["nonce"] = body["nonce"]

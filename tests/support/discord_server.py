@@ -19,7 +19,16 @@ import yarl
 from aiohttp import WSMsgType, web
 
 from tests.support import limits
-from tests.support.discord_model import EPHEMERAL, DiscordState, Reply
+from tests.support.discord_model import (
+    CHANNEL_MESSAGE,
+    DEFERRED,
+    DEFERRED_CHANNEL_MESSAGE,
+    DM_CHANNEL,
+    EPHEMERAL,
+    MESSAGE_UPDATE,
+    DiscordState,
+    Reply,
+)
 
 
 def point_discord_py_at(api_base: str, gateway_url: str | yarl.URL) -> tuple[str, yarl.URL]:
@@ -237,7 +246,7 @@ class DiscordServer:
         if user is None:
             return _error("Unknown User", 10013)
         channel_id = self.state.dm_channel(user)
-        return _json({"id": str(channel_id), "type": 1, "recipients": [user.payload()], "last_message_id": None})
+        return _json({"id": str(channel_id), "type": DM_CHANNEL, "recipients": [user.payload()], "last_message_id": None})
 
     async def _me(self, request, body):
         return _json(self.state.bot_user.payload())
@@ -307,24 +316,24 @@ class DiscordServer:
         data = body.get("data") or {}
         self._check(limits.check_limits("callback", _without_files(body)), f"callback type {kind}")
         message = None
-        if kind == 4:
+        if kind == CHANNEL_MESSAGE:
             message = self.state.new_message(pending.channel_id, data, interaction=True)
             pending.original = message
-        elif kind == 5:
+        elif kind == DEFERRED_CHANNEL_MESSAGE:
             message = self.state.new_message(pending.channel_id, {"flags": data.get("flags", 0)}, interaction=True)
             pending.original = message
             pending.loading = True
-        elif kind == 7 and pending.original is not None:
+        elif kind == MESSAGE_UPDATE and pending.original is not None:
             message = self.state.edit_message(pending.original, data)
         pending.reply = Reply(kind, data, message)
-        if kind not in (5, 6):
+        if kind not in DEFERRED:
             pending.done.set()
         resource: dict = {"type": kind}
         if message is not None:
             resource["message"] = message
         return _json({
             "interaction": {"id": str(pending.id), "type": pending.kind, "response_message_id": message["id"] if message else None,
-                            "response_message_loading": kind == 5, "response_message_ephemeral":
+                            "response_message_loading": kind == DEFERRED_CHANNEL_MESSAGE, "response_message_ephemeral":
                             bool(int((message or {}).get("flags") or 0) & EPHEMERAL), "activity_instance_id": None},
             "resource": resource,
         })
@@ -341,7 +350,7 @@ class DiscordServer:
         self._check(limits.check_limits("webhook_edit", _without_files(body)), "edit original")
         message = self.state.edit_message(pending.original, body)
         pending.loading = False
-        if pending.reply is not None and pending.reply.type in (5, 6):
+        if pending.reply is not None and pending.reply.type in DEFERRED:
             pending.reply = Reply(pending.reply.type, body, message)
             pending.done.set()
         return _json(message)
@@ -364,13 +373,13 @@ class DiscordServer:
             return _error("Unknown Webhook", 10015)
         self._check(limits.check_limits("followup", _without_files(body)), "followup")
         if pending.loading and pending.original is not None:
-            # Discord's first followup after a type-5 defer fills the "thinking" message, keeping its flags.
+            # Discord's first followup after a DEFERRED_CHANNEL_MESSAGE fills the "thinking" message, keeping its flags.
             message = self.state.edit_message(pending.original, body)
             pending.loading = False
         else:
             message = self.state.new_message(pending.channel_id, body, interaction=True)
         pending.followups.append(message)
-        if pending.reply is not None and pending.reply.type in (5, 6):
+        if pending.reply is not None and pending.reply.type in DEFERRED:
             pending.reply = Reply(pending.reply.type, body, message)
         pending.done.set()
         return _json(message)

@@ -15,7 +15,19 @@ from typing import Any
 import discord
 
 from tests.support.discord_model import (
+    ACTION_ROW,
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    AUTOCOMPLETE_RESULT,
     BOT_PERMISSIONS,
+    BUTTON,
+    COMPONENT,
+    DEFAULT_MESSAGE,
+    LABEL,
+    MODAL,
+    MODAL_SUBMIT,
+    SELECT,
+    TEXT_INPUT,
     Attachment,
     Channel,
     DiscordState,
@@ -31,7 +43,7 @@ from tests.support.discord_server import DiscordServer
 def _modal_inputs(modal: dict) -> list[dict]:
     out = []
     for row in modal.get("components", []):
-        out += [row["component"]] if row.get("type") == 18 else row.get("components", [])
+        out += [row["component"]] if row.get("type") == LABEL else row.get("components", [])
     return out
 
 
@@ -39,29 +51,32 @@ def _submitted(component: dict, values: dict[str, str | list[str]]) -> dict:
     """One input as the Discord client submits it, after checking what the client would check."""
     custom_id = component["custom_id"]
     value = values.get(custom_id)
-    if component["type"] == 4:  # text input
+    if component["type"] == TEXT_INPUT:
         text = value if isinstance(value, str) else (component.get("value") or "")
         if not text and component.get("required", True):
             raise AssertionError(f"text input {custom_id!r} is required")
         if text and not component.get("min_length", 0) <= len(text) <= component.get("max_length", 4000):
             raise AssertionError(f"text input {custom_id!r}: {len(text)} characters outside "
                                  f"{component.get('min_length', 0)}-{component.get('max_length', 4000)}")
-        return {"type": 4, "custom_id": custom_id, "value": text}
+        return {"type": TEXT_INPUT, "custom_id": custom_id, "value": text}
     chosen = list(value or [])
-    if component["type"] == 3:
+    if component["type"] == SELECT:
         offered = {o["value"] for o in component.get("options", [])}
         assert set(chosen) <= offered, f"{chosen} not among {sorted(offered)}"
     return {"type": component["type"], "custom_id": custom_id, "values": chosen}
 
 
-_OPTION_TYPES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 10: (int, float)}
+_Option = discord.AppCommandOptionType
+_OPTION_TYPES: dict[int, type | tuple[type, ...]] = {_Option.string.value: str, _Option.integer.value: int,
+                                                     _Option.boolean.value: bool, _Option.number.value: (int, float)}
+_GROUPS = (_Option.subcommand.value, _Option.subcommand_group.value)
 
 
 def _check_typed_options(path: str, specs: list[dict], sent: list[dict]) -> None:
     """The Discord client refuses to send a command with a missing required option or an off-menu choice."""
     given = {o["name"]: o for o in sent}
     for spec in specs:
-        if spec.get("type") in (1, 2):
+        if spec.get("type") in _GROUPS:
             continue
         option = given.get(spec["name"])
         if option is None:
@@ -70,7 +85,8 @@ def _check_typed_options(path: str, specs: list[dict], sent: list[dict]) -> None
             continue
         value = option["value"]
         wanted = _OPTION_TYPES.get(spec["type"])
-        if wanted and (not isinstance(value, wanted) or (spec["type"] != 5 and isinstance(value, bool))):
+        a_bool_for_a_number = spec["type"] != _Option.boolean.value and isinstance(value, bool)
+        if wanted and (not isinstance(value, wanted) or a_bool_for_a_number):
             raise AssertionError(f"/{path} {spec['name']}: {value!r} is not a {wanted}")
         choices = [c["value"] for c in spec.get("choices") or []]
         if choices and value not in choices:
@@ -78,7 +94,11 @@ def _check_typed_options(path: str, specs: list[dict], sent: list[dict]) -> None
 
 
 def _buttons(message: dict) -> list[dict]:
-    return [c for row in message.get("components", []) for c in row.get("components", []) if c.get("type") == 2]
+    return [c for row in message.get("components", []) for c in row.get("components", []) if c.get("type") == BUTTON]
+
+
+def _select_menus(message: dict) -> list[dict]:
+    return [c for row in message.get("components", []) for c in row.get("components", []) if c.get("type") == SELECT]
 
 
 class Driver:
@@ -160,7 +180,7 @@ class Driver:
 
     def channel_posts(self, channel_id: int) -> list[dict]:
         """Messages the bot posted on its own (not replies to interactions)."""
-        return [m for m in self.state.messages.get(channel_id, []) if m["type"] == 0]
+        return [m for m in self.state.messages.get(channel_id, []) if m["type"] == DEFAULT_MESSAGE]
 
     def dms(self, user_id: int) -> list[dict]:
         """Direct messages the bot sent to this user."""
@@ -228,7 +248,7 @@ class Driver:
             member.pop("user")
             resolved.setdefault("members", {})[str(value.id)] = member
             return str(value.id)
-        if spec["type"] == 8:  # a role, given by id
+        if spec["type"] == _Option.role.value:  # given by id
             resolved.setdefault("roles", {})[str(value)] = guild.roles[value]
             return str(value)
         if isinstance(value, Attachment):
@@ -252,7 +272,8 @@ class Driver:
         command = self._command(guild, names[0])
         resolved: dict = {}
         node = command
-        data = {"id": command["id"], "name": names[0], "type": 1, "guild_id": str(guild.id)}
+        data = {"id": command["id"], "name": names[0], "type": discord.AppCommandType.chat_input.value,
+                "guild_id": str(guild.id)}
         top: list[dict] = []
         container = top
         for sub in names[1:]:
@@ -277,15 +298,15 @@ class Driver:
                     locale: str = "zh-CN", timeout: float = 5, **options: Any) -> Reply:
         """Run /path with options as `member`, typed in channel `where` (default: the first)."""
         data = self._command_data(guild, path, options)
-        payload, pending = self._interaction(2, guild, member, where, data, locale)
+        payload, pending = self._interaction(APPLICATION_COMMAND, guild, member, where, data, locale)
         return await self._send(payload, pending, timeout)
 
     async def autocomplete(self, guild: Guild, member: Member, path: str, option: str, value: str, *,
                            locale: str = "zh-CN", **others: Any) -> list[dict]:
         data = self._command_data(guild, path, {**others, option: value}, focused=option)
-        payload, pending = self._interaction(4, guild, member, None, data, locale)
+        payload, pending = self._interaction(AUTOCOMPLETE, guild, member, None, data, locale)
         reply = await self._send(payload, pending, 3)  # Discord gives up after 3 seconds
-        assert reply.type == 8, f"autocomplete answered with type {reply.type}"
+        assert reply.type == AUTOCOMPLETE_RESULT, f"autocomplete answered with type {reply.type}"
         return reply.choices
 
     async def click(self, message: dict, member: Member, *, custom_id: str | None = None, label: str | None = None,
@@ -297,41 +318,41 @@ class Driver:
         if button.get("disabled"):
             raise AssertionError(f"button {button.get('label')!r} is disabled")
         channel = self.state.channels[int(message["channel_id"])]
-        data = {"custom_id": button["custom_id"], "component_type": 2}
-        payload, pending = self._interaction(3, channel.guild, member, channel, data, locale, message=message)
+        data = {"custom_id": button["custom_id"], "component_type": BUTTON}
+        payload, pending = self._interaction(COMPONENT, channel.guild, member, channel, data, locale, message=message)
         return await self._send(payload, pending, 5)
 
     async def select(self, message: dict, member: Member, values: list[str], *, locale: str = "zh-CN") -> Reply:
         """Pick options in the first select menu of a message."""
-        menus = [c for row in message.get("components", []) for c in row.get("components", []) if c.get("type") == 3]
+        menus = _select_menus(message)
         if not menus:
             raise AssertionError("the message has no select menu")
         menu = menus[0]
         offered = {o["value"] for o in menu.get("options", [])}
         assert set(values) <= offered, f"{values} not among {offered}"
         channel = self.state.channels[int(message["channel_id"])]
-        data = {"custom_id": menu["custom_id"], "component_type": 3, "values": values}
-        payload, pending = self._interaction(3, channel.guild, member, channel, data, locale, message=message)
+        data = {"custom_id": menu["custom_id"], "component_type": SELECT, "values": values}
+        payload, pending = self._interaction(COMPONENT, channel.guild, member, channel, data, locale, message=message)
         return await self._send(payload, pending, 5)
 
     async def submit_modal(self, modal: Reply, member: Member, values: dict[str, str | list[str]], *,
                            guild: Guild | None = None, locale: str = "zh-CN") -> Reply:
-        """Fill in and submit the modal the bot opened (a type-9 reply); values by input custom_id.
+        """Fill in and submit the modal the bot opened (a MODAL reply); values by input custom_id.
 
         A text input takes a string, a select inside a label a list of option values. Like the
         Discord client, this refuses to submit an empty required input or a text of the wrong length.
         """
-        assert modal.type == 9, f"expected a modal (type 9), got type {modal.type}"
+        assert modal.type == MODAL, f"expected a modal (type {MODAL}), got type {modal.type}"
         known = {c.get("custom_id") for c in _modal_inputs(modal.data)}
         unknown = set(values) - known
         assert not unknown, f"the modal has no inputs {sorted(unknown)}; it has {sorted(known)}"
         rows = []
         for row in modal.data.get("components", []):
-            if row.get("type") == 18:  # label wrapping one input
-                rows.append({"type": 18, "component": _submitted(row["component"], values)})
-            elif row.get("type") == 1:
-                rows.append({"type": 1, "components": [_submitted(c, values) for c in row.get("components", [])]})
+            if row.get("type") == LABEL:  # wrapping one input
+                rows.append({"type": LABEL, "component": _submitted(row["component"], values)})
+            elif row.get("type") == ACTION_ROW:
+                rows.append({"type": ACTION_ROW, "components": [_submitted(c, values) for c in row.get("components", [])]})
         guild = guild or member.guild
         data = {"custom_id": modal.data["custom_id"], "components": rows}
-        payload, pending = self._interaction(5, guild, member, None, data, locale)
+        payload, pending = self._interaction(MODAL_SUBMIT, guild, member, None, data, locale)
         return await self._send(payload, pending, 5)
