@@ -1,4 +1,7 @@
-"""Shared fixtures: the shipped glossary on a temporary database."""
+"""Shared fixtures: the shipped glossary on a temporary database, and the bot against the simulated Discord.
+
+`fake_discord` and `fake_server` come from tests/support/fixtures.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from bot.core.glossary import Glossary
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data"
 
+pytest_plugins = ["tests.support.fixtures"]
+
 
 @pytest.fixture
 async def glossary(tmp_path: Path):
@@ -20,16 +25,6 @@ async def glossary(tmp_path: Path):
         yield g
     finally:
         await g.close()
-
-
-@pytest.fixture
-async def fake_discord():
-    """A simulated Discord on 127.0.0.1; any body that breaks Discord's limits fails the test."""
-    from tests.support.fake_discord import FakeDiscord
-
-    async with FakeDiscord() as fake:
-        yield fake
-        assert fake.violations == [], "the bot sent bodies Discord would reject"
 
 
 @pytest.fixture

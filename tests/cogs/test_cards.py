@@ -5,6 +5,7 @@ from bot.core.i18n import EN, ZH
 from bot.ui.cards import related_view
 from bot.ui.embeds import NO_PINGS, card_to_embed
 from tests.support import limits
+from tests.support.fake_discord import CHANNEL_MESSAGE
 
 
 async def test_every_shipped_card_is_a_valid_discord_message(glossary):
@@ -17,6 +18,6 @@ async def test_every_shipped_card_is_a_valid_discord_message(glossary):
             body = {"embeds": [card_to_embed(card).to_dict()], "components": view.to_components(),
                     "allowed_mentions": NO_PINGS.to_dict()}
             assert limits.message_problems(body) == [], stored.term.id
-            callback = {"type": 4, "data": body}
+            callback = {"type": CHANNEL_MESSAGE, "data": body}
             assert limits.schema_problems("#/components/schemas/CreateMessageInteractionCallbackRequest",
                                           callback) == [], stored.term.id

@@ -3,11 +3,12 @@
 import asyncio
 
 from bot.core.glossary import choice_value
+from tests.support.fake_discord import CHANNEL_MESSAGE, MESSAGE_UPDATE
 
 
 async def test_define_answers_with_the_card(world):
     reply = await world.fake.slash(world.guild, world.member, "define", term="炸炉")
-    assert reply.type == 4 and not reply.ephemeral
+    assert reply.type == CHANNEL_MESSAGE and not reply.ephemeral
     (embed,) = reply.embeds
     assert embed["title"].startswith("炸炉")
     fields = {f["name"]: f["value"] for f in embed["fields"]}
@@ -41,7 +42,7 @@ async def test_did_you_mean_buttons_open_the_card_in_place(world):
     assert 1 <= len(labels) <= 5
     target = next(b for b in reply.buttons if b["label"].startswith("--ar"))
     opened = await world.fake.click(reply.message, world.member, custom_id=target["custom_id"])
-    assert opened.type == 7  # the same message turns into the card
+    assert opened.type == MESSAGE_UPDATE  # the same message turns into the card
     assert opened.message["embeds"][0]["title"].startswith("--ar")
     assert reply.message["id"] == opened.message["id"]
 

@@ -7,7 +7,7 @@ import pytest
 from bot.client import LiandanBot
 from bot.core.glossary import Glossary, choice_value
 from tests.conftest import DATA_DIR
-from tests.support.fake_discord import MANAGE_GUILD, MEMBER_DEFAULT
+from tests.support.fake_discord import CHANNEL_MESSAGE, MANAGE_GUILD, MEMBER_DEFAULT, MODAL
 
 FORM = {"names": "Our mascot\nxiaohei, 黑猫", "summary": "本服务器的吉祥物。", "definition": "一只会画画的猫。",
         "example": "今天小黑又出图了。"}
@@ -19,13 +19,13 @@ def form(term="小黑", **over):
 
 async def add_term(world, member, term="小黑", **over):
     modal = await world.fake.slash(world.guild, member, "addterm", category="slang")
-    assert modal.type == 9, modal.content
+    assert modal.type == MODAL, modal.content
     return await world.fake.submit_modal(modal, member, form(term, **over))
 
 
 async def test_moderator_adds_a_term_through_the_modal_and_sees_the_card(world):
     card = await add_term(world, world.moderator)
-    assert card.type == 4 and card.embeds[0]["title"] == "小黑 · Our mascot"
+    assert card.type == CHANNEL_MESSAGE and card.embeds[0]["title"] == "小黑 · Our mascot"
     fields = {f["name"]: f["value"] for f in card.embeds[0]["fields"]}
     assert fields["别名"] == "xiaohei、黑猫" and fields["来源"] == "本服务器管理员编写"
     found = await world.fake.slash(world.guild, world.member, "define", term="xiaohei")
@@ -34,7 +34,7 @@ async def test_moderator_adds_a_term_through_the_modal_and_sees_the_card(world):
 
 async def test_a_crafted_interaction_without_permission_is_refused_without_a_modal(world):
     reply = await world.fake.slash(world.guild, world.member, "addterm", category="slang")
-    assert reply.type == 4 and reply.ephemeral and "只有管理员" in reply.content
+    assert reply.type == CHANNEL_MESSAGE and reply.ephemeral and "只有管理员" in reply.content
     for command in ("editterm", "removeterm", "termhistory"):
         refused = await world.fake.slash(world.guild, world.member, command, term="炸炉")
         assert refused.ephemeral and "只有管理员" in refused.content
@@ -57,7 +57,7 @@ async def test_the_configured_moderator_role_may_write(world):
     assert refused.ephemeral and "只有管理员" in refused.content
     done = await world.fake.slash(world.guild, world.moderator, "glossary config moderator_role", role=role)
     assert done.ephemeral
-    assert (await world.fake.slash(world.guild, helper, "addterm", category="slang")).type == 9
+    assert (await world.fake.slash(world.guild, helper, "addterm", category="slang")).type == MODAL
 
 
 async def test_servers_never_see_each_others_terms(world):
@@ -86,7 +86,7 @@ async def test_two_moderators_adding_one_name_at_once_leave_exactly_one(world):
 async def test_edit_remove_restore_history_and_revert(world):
     await add_term(world, world.moderator)
     modal = await world.fake.slash(world.guild, world.moderator, "editterm", term="小黑")
-    assert modal.type == 9
+    assert modal.type == MODAL
     inputs = {c["custom_id"]: c.get("value") for row in modal.data["components"]
               for c in row.get("components", [row.get("component", {})])}
     assert "小黑" in inputs.values()  # prefilled

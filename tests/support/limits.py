@@ -12,9 +12,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import discord
+
+from tests.support.discord_model import (
+    ACTION_ROW,
+    AUTOCOMPLETE_RESULT,
+    BUTTON,
+    CHANNEL_MESSAGE,
+    MESSAGE_UPDATE,
+    MODAL,
+)
+
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "reference" / "discord-api-spec" / "openapi.json"
 _COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
-MESSAGE_CALLBACKS = {4, 7}
+MESSAGE_CALLBACKS = {CHANNEL_MESSAGE, MESSAGE_UPDATE}
+_SELECT_MENUS = {t.value for t in (discord.ComponentType.select, discord.ComponentType.user_select,
+                                   discord.ComponentType.role_select, discord.ComponentType.mentionable_select,
+                                   discord.ComponentType.channel_select)}
 
 
 def _embed_problems(embeds: list[dict]) -> list[str]:
@@ -66,16 +80,16 @@ def _component_problems(rows: list[dict]) -> list[str]:
         out.append(f"{len(rows)} action rows > 5")
     for row in rows:
         children = row.get("components") or []
-        if row.get("type") == 1 and len(children) > 5:
+        if row.get("type") == ACTION_ROW and len(children) > 5:
             out.append(f"action row with {len(children)} components > 5")
         for c in children:
             if len(c.get("label") or "") > 80:
                 out.append(f"button label {c.get('label')!r} > 80")
             if len(c.get("custom_id") or "") > 100:
                 out.append(f"custom_id {c.get('custom_id')!r} > 100")
-            if c.get("type") == 2 and not (c.get("custom_id") or c.get("url") or c.get("sku_id")):
+            if c.get("type") == BUTTON and not (c.get("custom_id") or c.get("url") or c.get("sku_id")):
                 out.append(f"button {c.get('label')!r} has neither custom_id nor url")
-            if c.get("type") in (3, 5, 6, 7, 8):
+            if c.get("type") in _SELECT_MENUS:
                 out += _select_problems(c)
     return out
 
@@ -202,10 +216,10 @@ def callback_problems(body: dict) -> list[str]:
     kind = body.get("type")
     data = body.get("data") or {}
     if kind in MESSAGE_CALLBACKS:
-        return message_problems(data, creating=kind == 4)
-    if kind == 8:
+        return message_problems(data, creating=kind == CHANNEL_MESSAGE)
+    if kind == AUTOCOMPLETE_RESULT:
         return autocomplete_problems(data)
-    if kind == 9:
+    if kind == MODAL:
         return modal_problems(data)
     return []
 
@@ -241,8 +255,10 @@ def has_official_schema() -> bool:
 
 
 # Which official schema each kind of body is validated against.
-CALLBACK_SCHEMAS = {4: "CreateMessageInteractionCallbackRequest", 7: "UpdateMessageInteractionCallbackRequest",
-                    8: "ApplicationCommandAutocompleteCallbackRequest", 9: "ModalInteractionCallbackRequest"}
+CALLBACK_SCHEMAS = {CHANNEL_MESSAGE: "CreateMessageInteractionCallbackRequest",
+                    MESSAGE_UPDATE: "UpdateMessageInteractionCallbackRequest",
+                    AUTOCOMPLETE_RESULT: "ApplicationCommandAutocompleteCallbackRequest",
+                    MODAL: "ModalInteractionCallbackRequest"}
 KIND_SCHEMAS = {
     "embed": "RichEmbed",
     "message": "MessageCreateRequest",

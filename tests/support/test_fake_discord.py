@@ -16,11 +16,15 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.support import fixtures, limits
-from tests.support.fake_discord import FakeDiscord, point_discord_py_at
-
-fake_discord = fixtures.fake_discord  # the fixture fails a test whose bot broke a Discord limit
-fake_server = fixtures.fake_server
+from tests.support import limits
+from tests.support.fake_discord import (
+    CHANNEL_MESSAGE,
+    DEFERRED_CHANNEL_MESSAGE,
+    MESSAGE_UPDATE,
+    MODAL,
+    FakeDiscord,
+    point_discord_py_at,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 WORDS = ["炸炉", "炼丹", "抽卡", "咒语", "底模", "炸图", "出图", *[f"词{i}" for i in range(40)]]
@@ -124,7 +128,7 @@ async def test_slash_command_answers_with_a_card_in_the_users_language(fake_disc
     await start(fake_discord)
     s = fake_server
     reply = await fake_discord.slash(s.guild, s.member, "define", term="炸炉")
-    assert reply.type == 4 and not reply.ephemeral
+    assert reply.type == CHANNEL_MESSAGE and not reply.ephemeral
     assert (reply.embeds[0]["title"], reply.embeds[0]["description"]) == ("炸炉", "一个术语")
     assert [b["label"] for b in reply.buttons] == ["展开", "投稿"]
     assert fake_discord.messages(s.channel.id) == [reply.message]
@@ -156,7 +160,7 @@ async def test_button_click_edits_the_message_it_sits_on(fake_discord, fake_serv
     s = fake_server
     card = await fake_discord.slash(s.guild, s.member, "define", term="炸炉")
     clicked = await fake_discord.click(card.message, s.member, label="展开")
-    assert clicked.type == 7
+    assert clicked.type == MESSAGE_UPDATE
     assert clicked.content == "炸炉：更多解释"
     assert fake_discord.messages(s.channel.id)[0]["content"] == "炸炉：更多解释"  # edited in place
     with pytest.raises(AssertionError, match="disabled"):
@@ -168,7 +172,7 @@ async def test_modal_opens_and_its_submission_reaches_the_bot(fake_discord, fake
     s = fake_server
     card = await fake_discord.slash(s.guild, s.member, "define", term="炸炉")
     modal = await fake_discord.click(card.message, s.member, custom_id="card:suggest")
-    assert modal.type == 9 and modal.data["title"] == "投稿新词"
+    assert modal.type == MODAL and modal.data["title"] == "投稿新词"
     term_id = modal.data["components"][0]["components"][0]["custom_id"]
     done = await fake_discord.submit_modal(modal, s.member, {term_id: "糊图", "meaning": "图没画好"})
     assert done.ephemeral and done.content == "收到：糊图 = 图没画好"
@@ -189,7 +193,7 @@ async def test_subcommand_with_a_channel_option_follows_role_permissions(fake_di
 async def test_deferred_answer_waits_for_the_followup(fake_discord, fake_server):
     await start(fake_discord)
     reply = await fake_discord.slash(fake_server.guild, fake_server.member, "slow")
-    assert reply.type == 5
+    assert reply.type == DEFERRED_CHANNEL_MESSAGE
     assert reply.content == "想好了"
     assert reply.ephemeral  # deferred ephemerally: the followup fills that private "thinking" message
     assert fake_discord.messages(fake_server.channel.id) == [reply.message]
@@ -293,3 +297,15 @@ async def test_standalone_fake_drives_a_bot_in_another_process_through_its_contr
             point_discord_py_at(*saved)
         proc.terminate()
         await proc.wait()
+
+
+def test_assert_clean_fails_on_a_violation_or_an_unmodelled_route():
+    fake = FakeDiscord()
+    fake.assert_clean()
+    fake.violations.append("channel message: content > 2000")
+    with pytest.raises(AssertionError, match="content > 2000"):
+        fake.assert_clean()
+    fake.violations.clear()
+    fake.unhandled.append("GET /guilds/1/bans")
+    with pytest.raises(AssertionError, match="unmodelled route GET /guilds/1/bans"):
+        fake.assert_clean()

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.support import limits
+from tests.support.fake_discord import CHANNEL_MESSAGE
 
 
 def test_oversized_embed_parts_are_reported():
@@ -28,7 +29,7 @@ def test_autocomplete_and_command_limits():
 
 @pytest.mark.skipif(not limits.has_official_schema(), reason="Discord's OpenAPI spec is not beside the repo")
 def test_official_schema_rejects_an_overlong_embed_title():
-    body = {"type": 4, "data": {"embeds": [{"title": "t" * 300}], "allowed_mentions": {"parse": []}}}
+    body = {"type": CHANNEL_MESSAGE, "data": {"embeds": [{"title": "t" * 300}], "allowed_mentions": {"parse": []}}}
     assert limits.schema_problems("#/components/schemas/CreateMessageInteractionCallbackRequest", body)
     body["data"]["embeds"][0]["title"] = "ok"
     assert limits.schema_problems("#/components/schemas/CreateMessageInteractionCallbackRequest", body) == []
