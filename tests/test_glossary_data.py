@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.card import build_card
-from bot.core.i18n import EN, ZH
+from bot.core.card import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, TITLE_LIMIT, TOTAL_LIMIT, build_card
+from bot.core.i18n import EN, TW, ZH
 from bot.core.loader import load_glossary
 from bot.core.models import MAX_SUMMARY, Category
 from bot.core.normalize import normalize
@@ -91,7 +91,17 @@ def test_every_term_is_complete_and_cited():
         assert t.sources, t.id
 
 
-@pytest.mark.parametrize("lang", [ZH, EN])
+def test_every_shipped_card_in_traditional_chinese_fits_discords_limits():
+    for t in load_glossary(DATA):
+        card = build_card(t, lang=TW, related_names=list(t.related), header="📅 今日術語 · 2026-11-25")
+        assert len(card.title) <= TITLE_LIMIT and len(card.description) <= DESCRIPTION_LIMIT, t.id
+        assert len(card.fields) <= 25 and all(len(f.value) <= FIELD_VALUE_LIMIT for f in card.fields), t.id
+        assert card.total_length() <= TOTAL_LIMIT, t.id
+    zhalu = build_card(next(t for t in load_glossary(DATA) if t.id == "zhalu"), lang=TW)
+    assert zhalu.title.startswith("炸爐") and {f.name for f in zhalu.fields} >= {"別名", "分類", "來源"}
+
+
+@pytest.mark.parametrize("lang", [ZH, EN, TW])
 def test_every_shipped_card_reads_cleanly(lang):
     """What a reader sees: no gap after Chinese punctuation, no raw seed file name, every link labelled."""
     punct_space = re.compile(r"[。；，：！？、）」』”》】] ")
@@ -99,7 +109,7 @@ def test_every_shipped_card_reads_cleanly(lang):
         card = build_card(t, lang=lang, related_names=list(t.related))
         texts = [card.title, card.description, *(f.value for f in card.fields)]
         assert not any(punct_space.search(text) for text in texts), t.id
-        (sources,) = [f.value for f in card.fields if f.name in ("来源", "Source")]
+        (sources,) = [f.value for f in card.fields if f.name in ("来源", "來源", "Source")]
         assert ".txt" not in sources and "seed:" not in sources, t.id
         bare = re.sub(r"\[[^\]]+\]\(https://[^)]+\)", "", sources)
         assert "http" not in bare, (t.id, sources)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.core.i18n import EN, ZH, t
+from bot.core.i18n import EN, TW, ZH, t, to_taiwan
 from bot.core.models import SHIPPED, Category, Term
 from bot.core.sources import source_label
 from bot.core.text import clip
@@ -101,9 +101,14 @@ def build_card(
     if term.sources:
         fields.append(CardField(t("card.sources", lang), _sources_text(term, lang)))
     footer = t("card.footer_shipped" if term.guild_id == SHIPPED else "card.footer", lang)
+    description = term.definition
+    if lang == TW:  # the glossary is written in Simplified Chinese; zh-TW readers get it converted
+        title, description = to_taiwan(title), to_taiwan(description)
+        fields = [CardField(f.name, clip(to_taiwan(f.value), FIELD_VALUE_LIMIT), f.inline) for f in fields]
+        header = to_taiwan(header)
     card = Card(
         title=clip(title, TITLE_LIMIT),
-        description=clip(term.definition, DESCRIPTION_LIMIT),
+        description=clip(description, DESCRIPTION_LIMIT),
         colour=CATEGORY_COLOURS[term.category],
         fields=fields,
         header=clip(header, 256),

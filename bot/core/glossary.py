@@ -11,6 +11,7 @@ from bot.core.card import Card, build_card
 from bot.core.db import Database
 from bot.core.i18n import ZH
 from bot.core.loader import load_glossary
+from bot.core.matcher import Mention, TermMatcher, find_mentions
 from bot.core.models import SHIPPED, Term
 from bot.core.search import IndexEntry, SearchIndex
 from bot.core.store import StoredTerm, SyncReport, TermStore
@@ -63,6 +64,7 @@ class Glossary:
         self.db = db
         self.store = store
         self.index = index
+        self._matchers: dict[int, TermMatcher] = {}  # guild (0: shipped) → its terms' matcher
 
     @classmethod
     async def open(cls, database_path: str | Path, data_dir: str | Path) -> tuple[Glossary, SyncReport]:
@@ -86,19 +88,40 @@ class Glossary:
     async def rebuild_index(self) -> None:
         """The index from the database: terms, then what each server has hidden."""
         index = SearchIndex(expected_terms=await self.store.count_active())
+        self._matchers = {}
         with index.bulk_load():
             async for entry, keys in self.store.index_rows():
                 index.add(entry, keys)
+                self._matcher(entry.guild_id).add(entry.uid)
         for guild_id, slug in await self.store.hidden():
             index.hide(guild_id, slug)
         self.index = index
 
-    # --- keeping the index in step with writes (used by moderation) ---
+    def _matcher(self, guild_id: int) -> TermMatcher:
+        matcher = self._matchers.get(guild_id)
+        if matcher is None:
+            matcher = self._matchers[guild_id] = TermMatcher(lambda uid: self.index.names_of(uid))
+        return matcher
+
+    # --- keeping the index and matchers in step with writes (used by moderation) ---
     def upsert(self, stored: StoredTerm) -> None:
         self.index.add(stored.index_entry(), stored.keys)
+        self._matcher(stored.term.guild_id).add(stored.uid)
 
     def drop(self, stored: StoredTerm) -> None:
         self.index.remove(stored.uid)
+        self._matcher(stored.term.guild_id).discard(stored.uid)
+
+    def mentions(self, text: str, guild_id: int = SHIPPED) -> list[tuple[Mention, IndexEntry]]:
+        """Every term visible in this server that the text mentions, in order of appearance."""
+        matchers = [self._matcher(SHIPPED)] + ([self._matcher(guild_id)] if guild_id != SHIPPED else [])
+
+        def visible(uid: int) -> bool:
+            entry = self.index.get(uid)
+            return entry is not None and self.index.visible_uid(entry.slug, guild_id) == uid
+
+        found = find_mentions(text, matchers, visible)
+        return [(m, entry) for m in found if (entry := self.index.get(m.uid)) is not None]
 
     # --- reads: what a server can see is the index's to say ---
     def visible_uid(self, slug: str, guild_id: int) -> int | None:

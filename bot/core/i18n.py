@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import opencc
+
 from bot.core.text import clip
 
-ZH = "zh"
+ZH = "zh"  # Simplified Chinese, the default
+TW = "zh-TW"  # Traditional Chinese with Taiwan phrasing, converted from ZH by OpenCC's s2twp
 EN = "en"
 
 _STRINGS: dict[str, tuple[str, str]] = {
@@ -36,8 +41,25 @@ _STRINGS: dict[str, tuple[str, str]] = {
 
 
 def locale_lang(locale: str | None) -> str:
-    """Discord locale (e.g. 'zh-CN', 'en-US', 'en-GB') to our two languages."""
-    return EN if locale and str(locale).lower().startswith("en") else ZH
+    """Discord locale (e.g. 'zh-CN', 'zh-TW', 'en-US') to our languages."""
+    code = str(locale or "").lower()
+    if code.startswith("en"):
+        return EN
+    return TW if code == "zh-tw" else ZH
+
+
+_S2TWP = opencc.OpenCC("s2twp")
+
+
+@lru_cache(maxsize=8192)
+def to_taiwan(text: str) -> str:
+    """Simplified Chinese text in Traditional characters with Taiwan phrasing (软件 → 軟體)."""
+    return _S2TWP.convert(text) if text else text
+
+
+def localize(text: str, lang: str) -> str:
+    """Our own Simplified Chinese text as the reader's language shows it (only zh-TW differs)."""
+    return to_taiwan(text) if lang == TW else text
 
 
 MAX_ECHO = 1500  # characters of any one substituted value, so an echo of user input never breaks a message
@@ -45,7 +67,7 @@ MAX_ECHO = 1500  # characters of any one substituted value, so an echo of user i
 
 def t(key: str, lang: str = ZH, /, **values: object) -> str:
     zh, en = _STRINGS[key]
-    text = en if lang == EN else zh
+    text = en if lang == EN else localize(zh, lang)
     if not values:
         return text
     return text.format(**{k: clip(v, MAX_ECHO) if isinstance(v, str) else v for k, v in values.items()})

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import opencc
 
-_T2S = opencc.OpenCC("t2s")
+_T2S = opencc.OpenCC("tw2sp")  # Traditional → Simplified, Taiwan phrases too (影片 → 视频, 記憶體 → 内存)
 _SEPARATORS = re.compile(r"[\s\x00-\x1f\x7f\-_.·・'’‘\"“”/\\,，、:：;；!！?？()（）\[\]【】「」《》<>]+")
 # IMEs turn a typed "--" into a dash; Midjourney parameters keep their "--" marker.
 _LEADING_DASHES = re.compile(r"^(?:--|—+|–+|－－)\s*")

@@ -310,6 +310,15 @@ class SearchIndex:
             slugs |= self._overrides.get(guild_id, set())
         return slugs
 
+    def names_of(self, uid: int) -> list[str]:
+        """A term's normalised names and aliases, as stored (no pinyin, no initials)."""
+        run = self._ref_runs.get(uid)
+        if run is None:
+            return []
+        start = run >> _RUN_BITS
+        refs = self._refs[start:start + (run & _RUN_MASK)]
+        return [self._keys.text(ref >> _KIND_BITS) for ref in refs if ref & _KIND_MASK == NAME]
+
     # --- reads ---
     def exact_owners(self, name: str, *, guild_id: int = 0) -> list[IndexEntry]:
         """Visible terms that have this exact (normalised) name or alias."""
