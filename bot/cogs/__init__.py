@@ -1,3 +1,9 @@
 """Slash-command cogs. Each module exposes `async def setup(bot)`."""
 
-EXTENSIONS = ["bot.cogs.define", "bot.cogs.moderation", "bot.cogs.glossary_admin", "bot.cogs.daily"]
+EXTENSIONS = [
+    "bot.cogs.define",
+    "bot.cogs.moderation",
+    "bot.cogs.glossary_admin",
+    "bot.cogs.daily",
+    "bot.cogs.discovery",
+]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from bot.core import fulltext
 from bot.core.card import Card, build_card
 from bot.core.db import Database
 from bot.core.i18n import ZH
 from bot.core.loader import load_glossary
 from bot.core.matcher import Mention, TermMatcher, find_mentions
 from bot.core.models import SHIPPED, Term
+from bot.core.normalize import normalize
 from bot.core.search import IndexEntry, SearchIndex
 from bot.core.store import StoredTerm, SyncReport, TermStore
 
@@ -65,6 +68,7 @@ class Glossary:
         self.store = store
         self.index = index
         self._matchers: dict[int, TermMatcher] = {}  # guild (0: shipped) → its terms' matcher
+        self.fulltext: fulltext.FullTextBackend = fulltext.SqliteFullText(db)
 
     @classmethod
     async def open(cls, database_path: str | Path, data_dir: str | Path) -> tuple[Glossary, SyncReport]:
@@ -112,15 +116,38 @@ class Glossary:
         self.index.remove(stored.uid)
         self._matcher(stored.term.guild_id).discard(stored.uid)
 
+    async def search_text(self, query: str, guild_id: int = SHIPPED) -> list[IndexEntry]:
+        """/search: terms whose name, aliases, summary, definition or example contain the query."""
+        visible = lambda uid: self._visible_entry(uid, guild_id) is not None  # noqa: E731
+        uids = await fulltext.search(self.fulltext, query, guild_id, visible)
+        return [entry for uid in uids if (entry := self.index.get(uid)) is not None]
+
+    async def summaries(self, uids: list[int]) -> dict[int, str]:
+        return await self.store.summaries(uids)
+
+    def _visible_entry(self, uid: int, guild_id: int) -> IndexEntry | None:
+        entry = self.index.get(uid)
+        return entry if entry is not None and self.index.visible_uid(entry.slug, guild_id) == uid else None
+
+    async def category_counts(self, guild_id: int = SHIPPED) -> Counter[str]:
+        rows = await self.store.catalogue(guild_id)
+        return Counter(category for uid, category, _ in rows if self._visible_entry(uid, guild_id))
+
+    async def browse(self, guild_id: int, category: str, order: str = "name") -> list[IndexEntry]:
+        """A category's terms this server can see: by name, or newest first."""
+        rows = await self.store.catalogue(guild_id, category)
+        found = [(entry, created) for uid, _, created in rows if (entry := self._visible_entry(uid, guild_id))]
+        if order == "newest":
+            found.sort(key=lambda pair: (pair[1], pair[0].uid), reverse=True)
+        else:
+            found.sort(key=lambda pair: (normalize(pair[0].term), pair[0].uid))
+        return [entry for entry, _ in found]
+
     def mentions(self, text: str, guild_id: int = SHIPPED) -> list[tuple[Mention, IndexEntry]]:
         """Every term visible in this server that the text mentions, in order of appearance."""
         matchers = [self._matcher(SHIPPED)] + ([self._matcher(guild_id)] if guild_id != SHIPPED else [])
 
-        def visible(uid: int) -> bool:
-            entry = self.index.get(uid)
-            return entry is not None and self.index.visible_uid(entry.slug, guild_id) == uid
-
-        found = find_mentions(text, matchers, visible)
+        found = find_mentions(text, matchers, lambda uid: bool(self._visible_entry(uid, guild_id)))
         return [(m, entry) for m in found if (entry := self.index.get(m.uid)) is not None]
 
     # --- reads: what a server can see is the index's to say ---

@@ -37,7 +37,8 @@ load_phrases_dict({
 # normalize() or compute_keys() changes, and start-up re-keys every stored term once.
 # 2: hidden characters (zero-width, bidi, control) are dropped before folding.
 # 3: Taiwan phrasing folds to mainland words (tw2sp: 影片 → 视频, 軟體 → 软件).
-KEYS_VERSION = 3
+# 4: each term also stores its one-character-per-token text for short /search queries.
+KEYS_VERSION = 4
 MAX_READINGS = 4  # alternative readings of polyphonic characters kept per name
 _GROUP, _ITEM = "\x1d", "\x1e"  # ASCII group/record separators; normalize() strips control characters
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.fulltext import fts_chars
 from bot.core.keys import KEYS_VERSION, TermKeys, compute_keys
 from bot.core.loader import content_hash, term_hash
 from bot.core.models import SHIPPED, Category, Term
@@ -66,6 +67,7 @@ def term_values(term: Term) -> dict:
         "checked": term.checked,
         "content_hash": term_hash(term),
         "search_keys": compute_keys(term.names).serialize(),
+        "fts_chars": fts_chars(*term.names, term.summary, term.definition, term.example),
     }
 
 
@@ -156,13 +158,16 @@ class TermStore:
         row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (_KEYS_VERSION,))
         if row is not None and row["value"] == str(KEYS_VERSION):
             return 0
-        rows = await self.db.fetchall("SELECT uid, guild_id, term, en, aliases, deleted_at FROM terms")
+        rows = await self.db.fetchall(
+            "SELECT uid, guild_id, term, en, aliases, summary, definition, example, deleted_at FROM terms"
+        )
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM term_names")
             for r in rows:
                 names = [n for n in (r["term"], r["en"], *json.loads(r["aliases"])) if n]
-                await conn.execute("UPDATE terms SET search_keys = ? WHERE uid = ?",
-                                   (compute_keys(names).serialize(), r["uid"]))
+                chars = fts_chars(*names, r["summary"], r["definition"], r["example"])
+                await conn.execute("UPDATE terms SET search_keys = ?, fts_chars = ? WHERE uid = ?",
+                                   (compute_keys(names).serialize(), chars, r["uid"]))
                 if r["guild_id"] != SHIPPED and r["deleted_at"] is None:
                     await self._rename(conn, r["guild_id"], r["uid"], names)
             await conn.execute(
@@ -197,6 +202,22 @@ class TermStore:
     async def hidden(self) -> list[tuple[int, str]]:
         """(guild, slug) of every shipped term a server has hidden."""
         return [(r["guild_id"], r["slug"]) for r in await self.db.fetchall("SELECT guild_id, slug FROM hidden_terms")]
+
+    async def catalogue(self, guild_id: int, category: str | None = None) -> list[tuple[int, str, str]]:
+        """(uid, category, created_at) of the active terms a server might see, shipped and its own;
+        which of them it does see is the search index's to say."""
+        sql = "SELECT uid, category, created_at FROM terms WHERE guild_id IN (0, ?) AND deleted_at IS NULL"
+        params: tuple = (guild_id,)
+        if category is not None:
+            sql, params = sql + " AND category = ?", (guild_id, category)
+        return [(r[0], r[1], r[2]) for r in await self.db.fetchall(sql, params)]
+
+    async def summaries(self, uids: list[int]) -> dict[int, str]:
+        if not uids:
+            return {}
+        marks = ", ".join("?" * len(uids))
+        rows = await self.db.fetchall(f"SELECT uid, summary FROM terms WHERE uid IN ({marks})", tuple(uids))
+        return {r["uid"]: r["summary"] for r in rows}
 
     async def get(self, uid: int) -> StoredTerm | None:
         row = await self.db.fetchone(f"SELECT {TERM_COLUMNS} FROM terms WHERE uid = ?", (uid,))

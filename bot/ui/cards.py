@@ -40,9 +40,11 @@ def add_related_buttons(view: discord.ui.View, related: list[tuple[str, str]], *
         view.add_item(RelatedTermButton(slug, name, row=first_row + i // BUTTONS_PER_ROW))
 
 
-async def open_card(interaction: discord.Interaction, slug: str | None, *, replace: bool = False) -> bool:
-    """Answer a button press with a term's card: a new ephemeral message, or (replace) in place of
-    the pressed message. A term that is gone gets a short ephemeral note instead. True if shown."""
+async def open_card(
+    interaction: discord.Interaction, slug: str | None, *, replace: bool = False, ephemeral: bool = True
+) -> bool:
+    """Answer with a term's card: a new message (ephemeral unless asked otherwise), or (replace) in
+    place of the pressed message. A term that is gone gets a short ephemeral note instead. True if shown."""
     bot: LiandanBot = interaction.client  # type: ignore[assignment]
     stored = await bot.services.glossary.by_slug(slug, guild_of(interaction)) if slug else None
     if stored is None:
@@ -52,7 +54,7 @@ async def open_card(interaction: discord.Interaction, slug: str | None, *, repla
     if replace:
         await interaction.response.edit_message(content=None, embed=embed, view=view, allowed_mentions=NO_PINGS)
     else:
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_PINGS)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS)
     return True
 
 

@@ -1,0 +1,98 @@
+"""A list of terms, ten to a page: ◀ ▶ for the asker only, and a select that opens a card."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.glossary import choice_label
+from bot.core.i18n import register, t
+from bot.core.search import IndexEntry
+from bot.core.text import clip
+from bot.ui.cards import open_card
+from bot.ui.embeds import BLURPLE, NO_PINGS, clip_label
+from bot.ui.views import OwnerOnlyView
+
+if TYPE_CHECKING:
+    from bot.client import LiandanBot
+
+register({
+    "page.footer": ("第 {page}/{pages} 页 · 共 {count} 条", "Page {page}/{pages} · {count} in all"),
+    "page.open": ("打开一个词条…", "Open a term…"),
+    "page.prev": ("上一页", "Previous"),
+    "page.next": ("下一页", "Next"),
+})
+
+PER_PAGE = 10
+
+
+class OpenTermSelect(discord.ui.Select["TermPages"]):
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await open_card(interaction, self.values[0])
+
+
+class TermPages(OwnerOnlyView):
+    """Pages of terms with their summaries. Only the person who asked may turn the pages."""
+
+    def __init__(self, bot: LiandanBot, owner_id: int, title: str, entries: list[IndexEntry], lang: str):
+        super().__init__(owner_id, timeout=600)
+        self.bot, self.title, self.entries, self.lang = bot, title, entries, lang
+        self.page = 0
+        self.message: discord.InteractionMessage | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.entries) // PER_PAGE))
+
+    def _shown(self) -> list[IndexEntry]:
+        return self.entries[self.page * PER_PAGE:(self.page + 1) * PER_PAGE]
+
+    async def render(self) -> discord.Embed:
+        """The current page's embed, with the buttons and select set to match it."""
+        shown = self._shown()
+        summaries = await self.bot.services.glossary.summaries([e.uid for e in shown])
+        first = self.page * PER_PAGE
+        lines = [
+            f"{first + i}. **{clip(choice_label(e.term, e.en), 80)}** · {clip(summaries.get(e.uid, ''), 100)}"
+            for i, e in enumerate(shown, 1)
+        ]
+        embed = discord.Embed(title=clip(self.title, 256), description="\n".join(lines), colour=BLURPLE)
+        embed.set_footer(text=t("page.footer", self.lang, page=self.page + 1, pages=self.pages,
+                                count=len(self.entries)))
+        self._rebuild_items(shown, summaries)
+        return embed
+
+    def _rebuild_items(self, shown: list[IndexEntry], summaries: dict[int, str]) -> None:
+        self.clear_items()
+        if shown:
+            options = [
+                discord.SelectOption(label=clip_label(choice_label(e.term, e.en)), value=e.slug,
+                                     description=clip(summaries.get(e.uid, ""), 100) or None)
+                for e in shown
+            ]
+            self.add_item(OpenTermSelect(placeholder=t("page.open", self.lang), options=options, row=0))
+        if self.pages > 1:
+            self.add_item(_TurnButton(-1, t("page.prev", self.lang), disabled=self.page == 0))
+            self.add_item(_TurnButton(1, t("page.next", self.lang), disabled=self.page >= self.pages - 1))
+
+    async def turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.page = min(max(self.page + step, 0), self.pages - 1)
+        embed = await self.render()
+        await interaction.response.edit_message(embed=embed, view=self, allowed_mentions=NO_PINGS)
+
+    async def on_timeout(self) -> None:
+        if self.message is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.message.edit(view=None, allowed_mentions=NO_PINGS)
+
+
+class _TurnButton(discord.ui.Button["TermPages"]):
+    def __init__(self, step: int, label: str, *, disabled: bool):
+        super().__init__(label=label, style=discord.ButtonStyle.secondary, disabled=disabled, row=1)
+        self.step = step
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        await self.view.turn(interaction, self.step)

@@ -1,0 +1,72 @@
+"""/search, /browse and /random through the simulated Discord."""
+
+from tests.cogs.test_moderation import add_term
+
+
+def listed(reply) -> str:
+    return reply.embeds[0]["description"]
+
+
+async def test_search_finds_terms_whose_definitions_talk_about_it(world):
+    reply = await world.fake.slash(world.guild, world.member, "search", query="扩散模型")
+    assert not reply.ephemeral
+    lines = listed(reply).splitlines()
+    assert lines[0].startswith("1. **扩散模型") and len(lines) == 10
+    assert "第 1/" in reply.embeds[0]["footer"]["text"]
+
+
+async def test_a_two_character_query_finds_the_terms_that_contain_it(world):
+    reply = await world.fake.slash(world.guild, world.member, "search", query="噪点")
+    assert "炸炉" in listed(reply)
+
+
+async def test_english_search_and_a_miss(world):
+    reply = await world.fake.slash(world.guild, world.member, "search", query="face swap")
+    assert reply.embeds and "face" in listed(reply).lower()
+    miss = await world.fake.slash(world.guild, world.member, "search", query="完全不存在的东西")
+    assert miss.ephemeral and miss.content.startswith("没有找到")
+
+
+async def test_pages_turn_for_the_asker_only_and_a_pick_opens_the_card(world):
+    reply = await world.fake.slash(world.guild, world.member, "search", query="模型")
+    first_page = listed(reply)
+    stranger = await world.fake.click(reply.message, world.moderator, label="下一页")
+    assert stranger.ephemeral and "只属于" in stranger.content
+    turned = await world.fake.click(reply.message, world.member, label="下一页")
+    assert turned.message["embeds"][0]["description"] != first_page
+    assert turned.message["embeds"][0]["description"].startswith("11. ")
+    (menu,) = [c for row in turned.message["components"] for c in row["components"] if c["type"] == 3]
+    card = await world.fake.select(turned.message, world.member, [menu["options"][0]["value"]])
+    assert card.ephemeral and card.embeds[0]["title"]
+
+
+async def test_search_sees_what_the_server_sees(world):
+    await add_term(world, world.moderator, term="小黑", definition="一只会画扩散模型的猫。")
+    found = await world.fake.slash(world.guild, world.member, "search", query="会画扩散模型的猫")
+    assert "小黑" in listed(found)
+    question = await world.fake.slash(world.guild, world.moderator, "removeterm", term="炸炉")
+    await world.fake.click(question.message, world.moderator, label="确认")
+    after = await world.fake.slash(world.guild, world.member, "search", query="噪点")
+    assert after.ephemeral or "炸炉" not in listed(after)
+
+
+async def test_browse_lists_a_category_and_the_overview_counts(world):
+    overview = await world.fake.slash(world.guild, world.member, "browse")
+    assert "黑话 · Slang" in overview.embeds[0]["description"]
+    slang = await world.fake.slash(world.guild, world.member, "browse", category="slang")
+    assert slang.embeds[0]["title"].startswith("黑话") and "炸炉" in "".join(
+        o["label"] for row in slang.message["components"] for c in row["components"] if c["type"] == 3
+        for o in c["options"]) + await _all_pages(world, slang)
+
+
+async def _all_pages(world, reply) -> str:
+    text = listed(reply)
+    while any(b["label"] == "下一页" and not b.get("disabled") for b in reply.buttons):
+        reply = await world.fake.click(reply.message, world.member, label="下一页")
+        text += reply.message["embeds"][0]["description"]
+    return text
+
+
+async def test_random_shows_a_card(world):
+    reply = await world.fake.slash(world.guild, world.member, "random", category="slang")
+    assert reply.embeds and reply.embeds[0]["fields"]
