@@ -3,8 +3,8 @@
 SQLite FTS5 does the work (see migrations/0700_fulltext.sql). Chinese has no spaces, so words
 can't be tokens: queries of three or more characters use the trigram tokenizer, and shorter ones
 (噪点, AI) a second table where every Chinese character is its own token, queried as a phrase.
-Hits in the name and aliases rank first, then bm25. What a server may see is asked of the search
-index, which owns visibility.
+Hits in the name and aliases rank first (the search index knows names), then bm25. What a
+server may see is asked of the search index, which owns visibility.
 
 The SQL here is the SQLite backend's; another backend plugs in by implementing `FullTextBackend`.
 """
@@ -56,25 +56,17 @@ class FullTextBackend(Protocol):
     async def candidates(self, query: str, guild_id: int) -> list[int]: ...
 
 
-# The exact name first, then any hit in a name or alias, then the rest.
-_NAME_FIRST = (
-    "(lower(t.term) != lower(:query) AND lower(t.en) != lower(:query)),"
-    " (instr(lower(t.term || ' ' || t.en || ' ' || t.aliases), lower(:query)) = 0)"
-)
-
-
 class SqliteFullText:
-    # Name and alias hits first, then bm25 (FTS5 ranks lower-is-better).
+    """FTS5 alone, no join: which of the candidates a server sees, and whether they are still
+    active, is the search index's to say (deleted terms are not in it)."""
+
     _TRIGRAM = (
-        "SELECT f.rowid FROM terms_fts f JOIN terms t ON t.uid = f.rowid"
-        " WHERE terms_fts MATCH :match AND t.guild_id IN (0, :guild) AND t.deleted_at IS NULL"
-        f" ORDER BY {_NAME_FIRST}, bm25(terms_fts, 10.0, 8.0, 3.0, 1.0) LIMIT :limit"
+        "SELECT rowid FROM terms_fts WHERE terms_fts MATCH :match"
+        " ORDER BY bm25(terms_fts, 10.0, 8.0, 3.0, 1.0) LIMIT :limit"
     )
-    _CHARS = (
-        "SELECT f.rowid FROM terms_chars f JOIN terms t ON t.uid = f.rowid"
-        " WHERE terms_chars MATCH :match AND t.guild_id IN (0, :guild) AND t.deleted_at IS NULL"
-        f" ORDER BY {_NAME_FIRST}, bm25(terms_chars) LIMIT :limit"
-    )
+    # A one- or two-character query can match a large share of 100k definitions; ranking them all
+    # costs tens of milliseconds, so this path takes the first matches unranked (names still lead).
+    _CHARS = "SELECT rowid FROM terms_chars WHERE terms_chars MATCH :match LIMIT :limit"
 
     def __init__(self, db: Database):
         self.db = db
@@ -83,13 +75,22 @@ class SqliteFullText:
         short = len(query.replace(" ", "")) < 3
         sql = self._CHARS if short else self._TRIGRAM
         match = _phrase(char_tokens(query) if short else query)
-        rows = await self.db.fetchall(sql, {"match": match, "guild": guild_id, "query": query, "limit": MAX_RESULTS})
+        rows = await self.db.fetchall(sql, {"match": match, "limit": MAX_RESULTS})
         return [r[0] for r in rows]
 
 
-async def search(backend: FullTextBackend, query: str, guild_id: int, visible: Callable[[int], bool]) -> list[int]:
-    """uids of the terms this server can see that match, best first."""
+async def search(
+    backend: FullTextBackend,
+    query: str,
+    guild_id: int,
+    visible: Callable[[int], bool],
+    name_hits: Callable[[str], list[int]] = lambda q: [],
+) -> list[int]:
+    """uids of the terms this server can see that match, best first: terms whose name or alias
+    contains the query (from the search index), then the full-text hits by bm25."""
     folded = fold_query(query)
     if not folded:
         return []
-    return [uid for uid in await backend.candidates(folded, guild_id) if visible(uid)]
+    ranked = dict.fromkeys(name_hits(folded))
+    ranked.update(dict.fromkeys(await backend.candidates(folded, guild_id)))
+    return [uid for uid in ranked if visible(uid)]
