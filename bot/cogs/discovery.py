@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.core.i18n import localize, register, t
 from bot.core.models import Category
 from bot.ui.cards import open_card
+from bot.ui.choices import CATEGORY_CHOICES
 from bot.ui.embeds import BLURPLE, guild_of, lang_of, reply, reply_error
 from bot.ui.paging import TermPages
 
@@ -29,9 +30,6 @@ register({
     "browse.hint": ("用 /browse category:<分类> 查看某个分类的词条。", "Use /browse category:<…> to list one."),
 })
 
-CATEGORY_CHOICES = [
-    app_commands.Choice(name=_(f"{c.label_zh} {c.label_en}", en=c.label_en), value=c.value) for c in Category
-]
 ORDER_CHOICES = [
     app_commands.Choice(name=_("按名称", en="By name"), value="name"),
     app_commands.Choice(name=_("最新添加", en="Newest first"), value="newest"),

@@ -11,10 +11,10 @@ from discord.ext import commands
 
 from bot.core.glossary import CHOICE_PREFIX, choice_value
 from bot.core.i18n import register, t
-from bot.core.models import Category
 from bot.core.moderation import TermError
 from bot.core.store import StoredTerm
 from bot.ui.checks import moderator_only
+from bot.ui.choices import CATEGORY_CHOICES
 from bot.ui.embeds import guild_of, lang_of, reply, reply_error
 from bot.ui.moderation import AddTermModal, EditTermModal, RemoveTermConfirm, RevertView, history_embed, show_card
 from bot.ui.proposals import ProposalButton, SuggestTermModal
@@ -48,9 +48,6 @@ register(
     }
 )
 
-CATEGORY_CHOICES = [
-    app_commands.Choice(name=_(f"{c.label_zh} {c.label_en}", en=c.label_en), value=c.value) for c in Category
-]
 
 
 async def term_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
