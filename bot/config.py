@@ -1,16 +1,24 @@
-"""Settings from the environment and an optional .env file."""
+"""Settings from the environment and an optional .env file.
+
+`load_settings` reads everything the bot needs to run. The console commands read only what
+they use (`data_dir_setting`, `database_setting`, `health_file_setting`), so a bad TIMEZONE or
+LOG_LEVEL, which matters only to the running bot, never stops `define`, `check` or `backup`.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
 DEFAULT_DATABASE_URL = "sqlite:///var/glossary.db"
+HEARTBEAT_NAME = "heartbeat"
+LOG_FORMATS = ("text", "json")
 _LOG_LEVELS = {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}
 # Bot tokens are three base64url parts joined by dots; this catches pasting mistakes
 # (quotes, a "Bot " prefix, a client secret) before we ever talk to Discord.
@@ -29,6 +37,12 @@ class Settings:
     dev_guild_id: int | None
     log_level: str
     timezone: str
+    log_format: str = "text"
+    health_file: Path | None = None
+
+    @property
+    def heartbeat_path(self) -> Path:
+        return self.health_file or default_health_file(self.database_path)
 
     def require_token(self) -> str:
         if not self.token:
@@ -49,30 +63,77 @@ def database_path_from_url(url: str) -> Path:
     return Path(url[len(prefix):])
 
 
-def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
+def default_health_file(database_path: Path) -> Path:
+    """The heartbeat lives next to the database, so one volume holds all the bot's state."""
+    return database_path.parent / HEARTBEAT_NAME
+
+
+def shipped_data_dir() -> Path:
+    """The glossary inside the installed package (bot/_data in a wheel), else the checkout's data/."""
+    packaged = resources.files("bot") / "_data"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def load_env(env_file: str | os.PathLike[str] | None = ".env") -> None:
     if env_file is not None:
         load_dotenv(env_file, override=False)
-    env = os.environ
 
-    dev_guild = env.get("DEV_GUILD_ID", "").strip()
-    if dev_guild and not dev_guild.isdigit():
-        raise ConfigError(f"DEV_GUILD_ID must be a server id (digits only), got {dev_guild!r}.")
 
-    level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+def _env(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def data_dir_setting() -> Path:
+    """DATA_DIR overrides the glossary that ships with the package."""
+    return Path(_env("DATA_DIR")) if _env("DATA_DIR") else shipped_data_dir()
+
+
+def database_setting() -> Path:
+    return database_path_from_url(_env("DATABASE_URL") or DEFAULT_DATABASE_URL)
+
+
+def health_file_setting() -> Path:
+    return Path(_env("HEALTH_FILE")) if _env("HEALTH_FILE") else default_health_file(database_setting())
+
+
+def _log_level() -> str:
+    level = _env("LOG_LEVEL").upper() or "INFO"
     if level not in _LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(sorted(_LOG_LEVELS))}, got {level!r}.")
+    return level
 
-    timezone = env.get("TIMEZONE", "Asia/Shanghai").strip() or "Asia/Shanghai"
+
+def _log_format() -> str:
+    fmt = _env("LOG_FORMAT").lower() or "text"
+    if fmt not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be text or json, got {fmt!r}.")
+    return fmt
+
+
+def _timezone() -> str:
+    timezone = _env("TIMEZONE") or "Asia/Shanghai"
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"TIMEZONE {timezone!r} is not an IANA time zone such as Asia/Shanghai.") from None
+    return timezone
 
+
+def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
+    """Everything the running bot needs, each setting validated with one clear line on error."""
+    load_env(env_file)
+    dev_guild = _env("DEV_GUILD_ID")
+    if dev_guild and not dev_guild.isdigit():
+        raise ConfigError(f"DEV_GUILD_ID must be a server id (digits only), got {dev_guild!r}.")
     return Settings(
-        token=env.get("DISCORD_TOKEN", "").strip() or None,
-        database_path=database_path_from_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL).strip()),
-        data_dir=Path(env.get("DATA_DIR", "data").strip() or "data"),
+        token=_env("DISCORD_TOKEN") or None,
+        database_path=database_setting(),
+        data_dir=data_dir_setting(),
         dev_guild_id=int(dev_guild) if dev_guild else None,
-        log_level=level,
-        timezone=timezone,
+        log_level=_log_level(),
+        timezone=_timezone(),
+        log_format=_log_format(),
+        health_file=Path(_env("HEALTH_FILE")) if _env("HEALTH_FILE") else None,
     )

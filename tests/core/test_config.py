@@ -9,7 +9,8 @@ VALID_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz01234
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for key in ("DISCORD_TOKEN", "DATABASE_URL", "DATA_DIR", "DEV_GUILD_ID", "LOG_LEVEL", "TIMEZONE"):
+    for key in ("DISCORD_TOKEN", "DATABASE_URL", "DATA_DIR", "DEV_GUILD_ID", "LOG_LEVEL", "TIMEZONE",
+                "LOG_FORMAT", "HEALTH_FILE"):
         # setenv first so teardown also removes whatever a .env file loaded during the test.
         monkeypatch.setenv(key, "")
         monkeypatch.delenv(key)
@@ -19,7 +20,9 @@ def clean_env(monkeypatch):
 def test_defaults_match_the_documented_ones(clean_env):
     settings = load_settings(env_file=None)
     assert settings.database_path == Path("var/glossary.db")
-    assert settings.data_dir == Path("data")
+    assert settings.data_dir.is_absolute() and any(settings.data_dir.glob("*.yaml"))  # shipped, from any folder
+    assert settings.log_format == "text"
+    assert settings.heartbeat_path == Path("var/heartbeat")
     assert settings.timezone == "Asia/Shanghai"
     assert settings.dev_guild_id is None
     assert settings.token is None
