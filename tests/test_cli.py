@@ -56,3 +56,49 @@ def test_running_without_a_token_is_one_clear_line(tmp_path):
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_define_takes_a_query_that_looks_like_a_flag():
+    result = run("define", "--ar", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["term"]["term"] == "--ar"
+
+
+def test_define_takes_a_parameter_with_its_value():
+    result = run("define", "--stylize", "250")
+    assert result.returncode != 2, result.stderr
+    assert "--stylize" in result.stdout and "usage:" not in result.stderr
+
+
+def test_define_into_a_closed_pipe_exits_quietly():
+    env = {k: v for k, v in os.environ.items() if k not in ("DATA_DIR", "DATABASE_URL")}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "define", "炸炉"], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # like `| head -1` that has already gone
+    stderr = proc.communicate(timeout=120)[1].decode()
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert stderr == ""
+
+
+def test_help_shows_examples_exit_codes_and_environment():
+    result = run("--help")
+    assert result.returncode == 0
+    for needle in ("examples:", "define --stylize 250", "exit codes:", "environment", "DISCORD_TOKEN",
+                   "DATA_DIR", "LOG_FORMAT", "HEALTH_FILE", "backup", "health"):
+        assert needle in result.stdout, needle
+
+
+def test_check_and_define_ignore_settings_only_the_bot_needs(tmp_path):
+    unrelated = {"TIMEZONE": "Mars/Olympus", "LOG_LEVEL": "LOUD", "LOG_FORMAT": "xml", "DEV_GUILD_ID": "my-server"}
+    checked = run("check", env=unrelated)
+    assert checked.returncode == 0, checked.stderr
+    defined = run("define", "炸炉", "--json", env=unrelated)
+    assert defined.returncode == 0, defined.stderr
+    ran = run("run", cwd=tmp_path, env={"PYTHONPATH": str(REPO), **unrelated})
+    assert ran.returncode == 2 and len(ran.stderr.strip().splitlines()) == 1
+
+
+def test_check_output_is_one_line():
+    result = run("check")
+    assert result.stderr == ""
+    assert len(result.stdout.strip().splitlines()) == 1
