@@ -7,6 +7,7 @@ import gc
 import logging
 import sys
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
@@ -19,6 +20,9 @@ from bot.core.i18n import t
 from bot.core.loader import GlossaryError
 from bot.core.moderation import TermError
 from bot.core.services import Services
+from bot.health import HEARTBEAT_SECONDS, clear_heartbeat, write_heartbeat
+from bot.logs import setup_logging
+from bot.startup import install_stop_signals, wait_until_reachable
 from bot.translator import ExtrasTranslator
 from bot.ui.cards import RelatedTermButton
 from bot.ui.embeds import lang_of, reply_error
@@ -63,6 +67,7 @@ class LiandanBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.services = Services.create(self._glossary)
         self.gap_flusher.start()
+        self.heartbeat.start()
         await self.tree.set_translator(ExtrasTranslator())
         self.add_dynamic_items(RelatedTermButton)
         for extension in EXTENSIONS:
@@ -82,29 +87,83 @@ class LiandanBot(commands.Bot):
     async def gap_flusher(self) -> None:
         await self.services.gaps.flush()
 
+    @tasks.loop(seconds=HEARTBEAT_SECONDS)
+    async def heartbeat(self) -> None:
+        """Beat while the gateway session is up; `python -m bot health` reads the file."""
+        if self.is_ready() and not self.is_closed() and self.ws is not None and self.ws.open:
+            write_heartbeat(self.settings.heartbeat_path)
+
+    @heartbeat.before_loop
+    async def _heartbeat_after_ready(self) -> None:
+        await self.wait_until_ready()
+
     async def close(self) -> None:
         self.gap_flusher.cancel()
+        self.heartbeat.cancel()
+        clear_heartbeat(self.settings.heartbeat_path)
         await super().close()
         if hasattr(self, "services"):
             await self.services.gaps.flush()  # counts taken before the stop are kept
 
 
-async def _serve(settings: Settings, token: str) -> None:
-    glossary, report = await Glossary.open(settings.database_path, settings.data_dir)
-    log.info("glossary ready (%s)", report)
-    # What start-up built (the index, 100k+ entries at scale) lives as long as the process:
-    # move it out of the cycle collector's sight so full collections don't pause lookups.
-    gc.collect()
-    gc.freeze()
+async def _connect(bot: LiandanBot, token: str, stop: asyncio.Event) -> None:
+    """Wait for Discord (retrying with backoff), log in, and run until the bot is closed."""
+    if not await wait_until_reachable(discord.http.Route.BASE, stop):
+        return
+    await bot.login(token)
+    await bot.connect()
+
+
+async def _run_until_stopped(bot: LiandanBot, token: str, stop: asyncio.Event) -> None:
+    runner = asyncio.create_task(_connect(bot, token, stop))
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({runner, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if runner.done():
+        runner.result()  # ended on its own: LoginFailure and the like propagate
+        return
+    await bot.close()  # ends connect(); pending gap counts are written here
     try:
-        async with LiandanBot(settings, glossary) as bot:
-            await bot.start(token)
+        await asyncio.wait_for(runner, timeout=5)
+    except TimeoutError:
+        log.warning("start-up did not stop within 5 s; cancelled")
+    except Exception as exc:  # still logging in when the stop came; nothing left to save
+        log.info("stopped during start-up (%s)", type(exc).__name__)
+
+
+async def _close_database(glossary: Glossary) -> None:
+    """Let a write already in progress commit (writes take turns), then close."""
+    try:
+        async with glossary.db.transaction():
+            pass
+    except Exception as exc:
+        log.warning("could not wait for pending writes before closing the database: %s", exc)
     finally:
         await glossary.close()
 
 
+async def _serve(settings: Settings, token: str) -> None:
+    stop = asyncio.Event()
+    remove_signals = install_stop_signals(stop)
+    try:
+        glossary, report = await Glossary.open(settings.database_path, settings.data_dir)
+        log.info("glossary ready (%s)", report)
+        # What start-up built (the index, 100k+ entries at scale) lives as long as the process:
+        # move it out of the cycle collector's sight so full collections don't pause lookups.
+        gc.collect()
+        gc.freeze()
+        try:
+            async with LiandanBot(settings, glossary) as bot:
+                await _run_until_stopped(bot, token, stop)
+        finally:
+            await _close_database(glossary)
+        log.info("stopped cleanly")
+    finally:
+        remove_signals()
+
+
 def run_bot(settings: Settings) -> int:
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    setup_logging(settings.log_level, settings.log_format)
     try:
         token = settings.require_token()
     except ConfigError as exc:
@@ -119,6 +178,9 @@ def run_bot(settings: Settings) -> int:
     except GlossaryError as exc:
         print(f"词库错误 / glossary error, nothing was loaded:\n{exc}", file=sys.stderr)
         return 2
+    except aiohttp.ClientConnectionError as exc:  # Discord went away between the reachability check and login
+        print(f"无法连接 Discord / cannot reach Discord: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         pass
     return 0
