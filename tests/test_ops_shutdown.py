@@ -53,7 +53,7 @@ async def wait_for_file(path: Path, timeout: float = 20) -> None:
             await asyncio.sleep(0.1)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 async def test_stop_signal_exits_0_and_keeps_the_gap_count(tmp_path, sig):
     async with FakeDiscord() as fake:
         guild = fake.add_guild()
