@@ -126,7 +126,7 @@ async def _run_until_stopped(bot: LiandanBot, token: str, stop: asyncio.Event) -
     try:
         await asyncio.wait_for(runner, timeout=5)
     except TimeoutError:
-        log.warning("start-up did not stop within 5 s; cancelled")
+        log.warning("the connection did not stop within 5 s; cancelled")
     except Exception as exc:  # still logging in when the stop came; nothing left to save
         log.info("stopped during start-up (%s)", type(exc).__name__)
 
