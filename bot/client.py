@@ -34,6 +34,7 @@ GAP_FLUSH_SECONDS = 10.0
 class LiandanTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         """Every failure ends as a short ephemeral message, Chinese first, never a silent spinner."""
+        interaction.client.dispatch("interaction_failed", interaction, error)  # counted by cogs/metrics.py
         lang = lang_of(interaction)
         original = getattr(error, "original", error)
         if isinstance(original, TermError):

@@ -39,6 +39,8 @@ class Settings:
     timezone: str
     log_format: str = "text"
     health_file: Path | None = None
+    metrics_port: int | None = None  # Prometheus endpoint; None keeps it off
+    metrics_host: str = "0.0.0.0"  # all interfaces, for containers; 127.0.0.1 keeps it on the machine
 
     @property
     def heartbeat_path(self) -> Path:
@@ -121,6 +123,13 @@ def _timezone() -> str:
     return timezone
 
 
+def _metrics_port() -> int | None:
+    port = _env("METRICS_PORT")
+    if port and not (port.isdigit() and 1 <= int(port) <= 65535):
+        raise ConfigError(f"METRICS_PORT must be a port number from 1 to 65535, got {port!r}.")
+    return int(port) if port else None
+
+
 def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
     """Everything the running bot needs, each setting validated with one clear line on error."""
     load_env(env_file)
@@ -136,4 +145,6 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         timezone=_timezone(),
         log_format=_log_format(),
         health_file=Path(_env("HEALTH_FILE")) if _env("HEALTH_FILE") else None,
+        metrics_port=_metrics_port(),
+        metrics_host=_env("METRICS_HOST") or "0.0.0.0",
     )

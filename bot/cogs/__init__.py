@@ -6,4 +6,5 @@ EXTENSIONS = [
     "bot.cogs.glossary_admin",
     "bot.cogs.daily",
     "bot.cogs.discovery",
+    "bot.cogs.metrics",
 ]

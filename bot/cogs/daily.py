@@ -85,6 +85,16 @@ class Daily(
             await self.service.tick(self.bot.clock.now())
 
     async def _post(self, config: DailyConfig, day: date, slug: str) -> int:
+        """Send one day's card; the outcome is announced as the event `daily_post` (ok: bool)."""
+        try:
+            message_id = await self._send_card(config, day, slug)
+        except Exception:
+            self.bot.dispatch("daily_post", False)
+            raise
+        self.bot.dispatch("daily_post", True)
+        return message_id
+
+    async def _send_card(self, config: DailyConfig, day: date, slug: str) -> int:
         stored = await self.glossary.by_slug(slug, config.guild_id)
         if stored is None:
             raise PostRejected(f"term {slug!r} is no longer in this server's glossary")

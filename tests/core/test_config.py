@@ -10,7 +10,7 @@ VALID_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz01234
 @pytest.fixture
 def clean_env(monkeypatch):
     for key in ("DISCORD_TOKEN", "DATABASE_URL", "DATA_DIR", "DEV_GUILD_ID", "LOG_LEVEL", "TIMEZONE",
-                "LOG_FORMAT", "HEALTH_FILE"):
+                "LOG_FORMAT", "HEALTH_FILE", "METRICS_PORT", "METRICS_HOST"):
         # setenv first so teardown also removes whatever a .env file loaded during the test.
         monkeypatch.setenv(key, "")
         monkeypatch.delenv(key)
@@ -26,6 +26,16 @@ def test_defaults_match_the_documented_ones(clean_env):
     assert settings.timezone == "Asia/Shanghai"
     assert settings.dev_guild_id is None
     assert settings.token is None
+    assert settings.metrics_port is None  # the metrics endpoint is off unless asked for
+
+
+def test_metrics_endpoint_is_configured_by_port_and_host(clean_env):
+    clean_env.setenv("METRICS_PORT", "9108")
+    clean_env.setenv("METRICS_HOST", "127.0.0.1")
+    settings = load_settings(env_file=None)
+    assert (settings.metrics_port, settings.metrics_host) == (9108, "127.0.0.1")
+    clean_env.delenv("METRICS_HOST")
+    assert load_settings(env_file=None).metrics_host == "0.0.0.0"
 
 
 def test_dotenv_file_is_read(clean_env, tmp_path):
@@ -44,6 +54,8 @@ def test_dotenv_file_is_read(clean_env, tmp_path):
         ("DEV_GUILD_ID", "my-server", "DEV_GUILD_ID"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
         ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
+        ("METRICS_PORT", "prometheus", "METRICS_PORT"),
+        ("METRICS_PORT", "70000", "METRICS_PORT"),
     ],
 )
 def test_bad_settings_give_one_clear_line(clean_env, key, value, needle):
