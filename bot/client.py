@@ -25,6 +25,7 @@ from bot.logs import setup_logging
 from bot.startup import install_stop_signals, wait_until_reachable
 from bot.translator import ExtrasTranslator
 from bot.ui.cards import RelatedTermButton
+from bot.ui.cooldowns import cooldown_text
 from bot.ui.embeds import lang_of, reply_error
 
 log = logging.getLogger("bot")
@@ -39,6 +40,8 @@ class LiandanTree(app_commands.CommandTree):
         original = getattr(error, "original", error)
         if isinstance(original, TermError):
             text = t(original.key, lang, **original.values)
+        elif isinstance(original, app_commands.CommandOnCooldown):
+            text = cooldown_text(original.retry_after, lang)
         elif isinstance(original, app_commands.CheckFailure | app_commands.TransformerError):
             text = str(original) or t("error.generic", lang)
         else:

@@ -15,6 +15,7 @@ from bot.core.moderation import TermError
 from bot.core.store import StoredTerm
 from bot.ui.checks import moderator_only
 from bot.ui.choices import CATEGORY_CHOICES
+from bot.ui.cooldowns import SUGGEST_RATE, member_cooldown
 from bot.ui.embeds import guild_of, lang_of, reply, reply_error
 from bot.ui.moderation import AddTermModal, EditTermModal, RemoveTermConfirm, RevertView, history_embed, show_card
 from bot.ui.proposals import ProposalButton, SuggestTermModal
@@ -158,6 +159,7 @@ class Moderation(commands.Cog):
     @app_commands.describe(category=_("分类", en="Category"))
     @app_commands.choices(category=CATEGORY_CHOICES)
     @app_commands.guild_only()
+    @member_cooldown(*SUGGEST_RATE)
     async def suggestterm(self, interaction: discord.Interaction, category: app_commands.Choice[str]) -> None:
         lang = lang_of(interaction)
         settings = await self.services.settings.get(guild_of(interaction))

@@ -9,6 +9,7 @@ import discord
 
 from bot.core.i18n import t
 from bot.core.store import StoredTerm
+from bot.ui.cooldowns import CARD_BUTTONS
 from bot.ui.embeds import NO_PINGS, card_to_embed, clip_label, guild_of, lang_of, reply_error
 
 if TYPE_CHECKING:
@@ -75,4 +76,5 @@ class RelatedTermButton(discord.ui.DynamicItem[discord.ui.Button], template=r"li
         return cls(match["slug"], item.label or match["slug"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await open_card(interaction, self.slug)
+        if await CARD_BUTTONS.allow(interaction):
+            await open_card(interaction, self.slug)

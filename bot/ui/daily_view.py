@@ -10,6 +10,7 @@ import discord
 
 from bot.core.i18n import register, t
 from bot.ui.cards import add_related_buttons, open_card
+from bot.ui.cooldowns import CARD_BUTTONS
 from bot.ui.embeds import guild_of
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ class AnotherTermButton(discord.ui.DynamicItem[discord.ui.Button], template=r"li
         return cls()
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        if not await CARD_BUTTONS.allow(interaction):
+            return
         bot: LiandanBot = interaction.client  # type: ignore[assignment]
         slugs = sorted(bot.services.glossary.visible_slugs(guild_of(interaction)))
         await open_card(interaction, random.choice(slugs) if slugs else None)
