@@ -7,4 +7,5 @@ EXTENSIONS = [
     "bot.cogs.daily",
     "bot.cogs.discovery",
     "bot.cogs.metrics",
+    "bot.cogs.privacy",
 ]

@@ -16,6 +16,7 @@ from bot.core.transfer import export_yaml, plan_import
 from bot.ui.checks import ensure_moderator
 from bot.ui.embeds import guild_of, lang_of, reply, reply_error
 from bot.ui.moderation import ImportConfirm
+from bot.ui.privacy import PurgeConfirm
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
@@ -120,6 +121,14 @@ class GlossaryAdmin(
             names=names,
         )
         await reply(interaction, summary[:2000], view=view, ephemeral=True)
+
+    @app_commands.command(
+        name="purge", description=_("删除本服务器的全部数据（需确认，不可撤销）", en="Delete all of this server's data")
+    )
+    async def purge(self, interaction: discord.Interaction) -> None:
+        lang = lang_of(interaction)
+        view = PurgeConfirm(interaction.user.id, guild_of(interaction), lang)
+        await reply(interaction, t("privacy.confirm", lang), view=view, ephemeral=True)
 
     @config.command(
         name="review_channel", description=_("设置术语建议的审核频道", en="Where term suggestions go for review")

@@ -12,6 +12,7 @@ from bot.core.gaps import Gaps
 from bot.core.glossary import Glossary
 from bot.core.guild_settings import GuildSettingsStore
 from bot.core.moderation import GuildGlossary
+from bot.core.privacy import Privacy
 from bot.core.proposals import Proposals
 
 
@@ -23,17 +24,20 @@ class Services:
     proposals: Proposals  # members' /suggestterm proposals
     settings: GuildSettingsStore  # per-server settings
     daily: DailyStore  # term-of-the-day schedule and ledger
+    privacy: Privacy  # forgetting a server: 30 days after the bot leaves, or on request
 
     @classmethod
     def create(cls, glossary: Glossary) -> Services:
         db = glossary.db
+        gaps = Gaps(db)
         return cls(
             glossary=glossary,
             terms=GuildGlossary(glossary),
-            gaps=Gaps(db),
+            gaps=gaps,
             proposals=Proposals(db),
             settings=GuildSettingsStore(db),
             daily=DailyStore(db),
+            privacy=Privacy(glossary, gaps),
         )
 
     async def close(self) -> None:

@@ -159,6 +159,18 @@ class Driver:
         self.state.channels.pop(channel.id, None)
         await self._dispatch_and_wait("CHANNEL_DELETE", channel.payload(), "guild_channel_delete", channel.id)
 
+    async def remove_bot(self, guild: Guild) -> None:
+        """The server kicks the bot: the bot hears GUILD_DELETE, and the server is gone from its READY."""
+        self.state.guilds.pop(guild.id, None)
+        await self._dispatch_and_wait("GUILD_DELETE", {"id": str(guild.id)}, "guild_remove", guild.id)
+
+    async def invite_bot(self, guild: Guild) -> None:
+        """The server adds the bot (again): the bot hears GUILD_CREATE for a server it was not in."""
+        self.state.guilds[guild.id] = guild
+        payload = guild.payload()
+        del payload["unavailable"]  # as on a join: discord.py reads `"unavailable": false` as an outage ending
+        await self._dispatch_and_wait("GUILD_CREATE", payload, "guild_join", guild.id)
+
     async def _dispatch_and_wait(self, event: str, data: dict, bot_event: str, object_id: int) -> None:
         """Send a gateway event; with the bot in this process, return once discord.py has handled it."""
         if not self.server.connected:
