@@ -3,7 +3,9 @@
 discord.py's real HTTP and WebSocket code talks to it. Every body the bot sends is checked
 against Discord's limits (and official schema, see tests/support/limits.py) and a violation is
 recorded in `violations`; a route the server does not model is recorded in `unhandled`.
-`fail_channel` makes posts to a channel fail the way Discord's do.
+`fail_channel` makes posts to a channel fail the way Discord's do, `fail_interactions` the bot's
+answers to interactions; `drop_gateway` cuts the gateway connection, which the bot then resumes
+(events sent meanwhile are replayed) or, if the server refuses, re-identifies.
 """
 
 from __future__ import annotations
@@ -95,9 +97,18 @@ class DiscordServer:
         self.identified = asyncio.Event()  # set once a bot has identified and been sent its guilds
         self.port = 0
         self._failures: dict[int, list[int]] = {}  # channel → statuses to answer with, in order (-1 = forever)
+        self._callback_failures: list[int] = []  # statuses for the next interaction callbacks, in order
+        self._processed_anyway = False
         self._retry_after = 0.01
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
+        self._session: str | None = None  # the bot's gateway session, while it may still resume
+        self._missed: list[dict] = []  # events sent while the bot was disconnected, replayed on resume
+        self._refuse_resume = False
+        self._resuming = False  # the connection dropped mid-session and the bot has not resumed yet
+        self.identifies = 0  # IDENTIFYs received (a fresh session each)
+        self.resumes = 0  # RESUMEs accepted
+        self.replayed = 0  # events sent while the bot was away and replayed to it on RESUME
         self._runner: web.AppRunner | None = None
 
     # --- lifecycle -----------------------------------------------------------------
@@ -158,6 +169,15 @@ class DiscordServer:
     def clear_failures(self, channel_id: int) -> None:
         self._failures.pop(channel_id, None)
 
+    def fail_interactions(self, *statuses: int, retry_after: float = 0.01, processed: bool = False) -> None:
+        """Answer the bot's next interaction callbacks (its first reply to a command, button or form)
+        with these statuses, one each, in order; then as usual. discord.py retries a 5xx after 1 s and
+        a 429 after `retry_after`. Normally nothing was processed; with `processed` the reply did go
+        through each time and only the status the bot sees is a failure (then a retry meets 40060)."""
+        self._retry_after = retry_after
+        self._callback_failures = list(statuses)
+        self._processed_anyway = processed
+
     def _injected_failure(self, channel_id: int) -> web.Response | None:
         """The failure planned for this post to the channel, if any, using it up."""
         queue = self._failures.get(channel_id)
@@ -166,6 +186,9 @@ class DiscordServer:
         status = queue[0]
         if len(queue) == 1 or queue[1] != -1:
             queue.pop(0)
+        return self._failure(status)
+
+    def _failure(self, status: int) -> web.Response:
         if status == 429:
             wait = self._retry_after
             return _json({"message": "You are being rate limited.", "retry_after": wait, "global": False}, 429,
@@ -180,15 +203,32 @@ class DiscordServer:
         return self._ws is not None and not self._ws.closed
 
     async def dispatch(self, event: str, data: dict) -> None:
-        """Send the connected bot one gateway event."""
-        assert self._ws is not None, "the bot is not connected"
+        """Send the connected bot one gateway event; while it is away mid-session, keep it for the resume."""
         self._seq += 1
-        await self._ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
+        payload = {"op": 0, "t": event, "s": self._seq, "d": data}
+        if self._session is not None and (self._ws is None or self._resuming):
+            self._missed.append(payload)
+            return
+        assert self._ws is not None, "the bot is not connected"
+        await self._ws.send_json(payload)
 
     async def close_gateway(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
-            self._ws = None
+        """The bot stopped: its session ends."""
+        self._session = None
+        self._missed = []
+        await self.drop_gateway()
+
+    async def drop_gateway(self, *, code: int = 4000, resumable: bool = True) -> None:
+        """Cut the bot's gateway connection (4000: Discord's "unknown error, reconnect"). discord.py
+        reconnects at once and RESUMEs; events sent meanwhile are replayed then. With `resumable`
+        False the server answers the RESUME with INVALID_SESSION, so the bot IDENTIFYs afresh."""
+        self._refuse_resume = not resumable
+        self._resuming = self._session is not None
+        if not resumable:
+            self.identified = asyncio.Event()
+        ws, self._ws = self._ws, None  # cleared first: the bot may reconnect before close() returns
+        if ws is not None:
+            await ws.close(code=code)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -198,17 +238,36 @@ class DiscordServer:
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 continue
-            op = json.loads(msg.data).get("op")
+            message = json.loads(msg.data)
+            op = message.get("op")
             if op == 1:  # heartbeat
                 await ws.send_json({"op": 11})
             elif op == 2:  # identify
                 await self._ready()
+            elif op == 6:  # resume
+                await self._resume(ws, message["d"])
         return ws
+
+    async def _resume(self, ws: web.WebSocketResponse, data: dict) -> None:
+        self._resuming = False
+        if self._refuse_resume or data.get("session_id") != self._session:
+            self._session, self._missed = None, []
+            await ws.send_json({"op": 9, "d": False})  # INVALID_SESSION, not resumable
+            return
+        missed, self._missed = self._missed, []
+        for payload in missed:
+            await ws.send_json(payload)
+        self.replayed += len(missed)
+        self.resumes += 1
+        await self.dispatch("RESUMED", {})
 
     async def _ready(self) -> None:
         state = self.state
+        self.identifies += 1
+        self._session, self._missed, self._seq = f"fake-session-{self.identifies}", [], 0
+        self._resuming = False
         await self.dispatch("READY", {
-            "v": 10, "user": state.bot_user.payload(), "session_id": "fake-session",
+            "v": 10, "user": state.bot_user.payload(), "session_id": self._session,
             "resume_gateway_url": self.gateway_url, "guilds": [{"id": str(g), "unavailable": True} for g in state.guilds],
             "application": {"id": str(state.app_id), "flags": 0}, "private_channels": [], "relationships": [],
         })
@@ -307,6 +366,14 @@ class DiscordServer:
 
     # --- interactions ----------------------------------------------------------------
     async def _callback(self, request, body, interaction_id, token):
+        if self._callback_failures:
+            status = self._callback_failures.pop(0)
+            if self._processed_anyway:  # the reply went through; only the answer to the bot was lost
+                await self._answer_callback(request, body, interaction_id, token)
+            return self._failure(status)
+        return await self._answer_callback(request, body, interaction_id, token)
+
+    async def _answer_callback(self, request, body, interaction_id, token):
         pending = self.state.interactions.get(token)
         if pending is None:
             return _error("Unknown interaction", 10062)

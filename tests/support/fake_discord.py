@@ -7,7 +7,8 @@ violation is recorded in `violations`.
 
 `FakeDiscord` puts together the parts, each in its own module:
 - tests/support/discord_model.py: servers, channels, members, roles, messages, users;
-- tests/support/discord_server.py: the REST API and gateway the bot talks to, failure injection;
+- tests/support/discord_server.py: the REST API and gateway the bot talks to, failure injection
+  (channel posts, interaction callbacks, gateway drops);
 - tests/support/driver.py: what tests call (slash, click, submit_modal, channel_posts…).
 """
 
@@ -155,6 +156,14 @@ class FakeDiscord(Driver):
 
     def clear_failures(self, channel_id: int) -> None:
         self.server.clear_failures(channel_id)
+
+    def fail_interactions(self, *statuses: int, retry_after: float = 0.01, processed: bool = False) -> None:
+        """Answer the bot's next interaction callbacks with these statuses, in order; see DiscordServer."""
+        self.server.fail_interactions(*statuses, retry_after=retry_after, processed=processed)
+
+    async def drop_gateway(self, *, code: int = 4000, resumable: bool = True) -> None:
+        """Cut the bot's gateway connection; it resumes, or re-identifies if not `resumable`. See DiscordServer."""
+        await self.server.drop_gateway(code=code, resumable=resumable)
 
 
 def main(argv: list[str] | None = None) -> None:
