@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from bot.metrics import Metrics, MetricsServer, is_refusal
 if TYPE_CHECKING:
     from bot.client import LiandanBot
 
+log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 10_000  # start times kept for unfinished commands; the oldest go first
 
 
@@ -43,7 +45,10 @@ class MetricsCog(commands.Cog, name="Metrics"):
     async def cog_load(self) -> None:
         self.metrics.watch(lambda: len(self.bot.services.glossary.index), lambda: self.bot.latency)
         settings = self.bot.settings
-        await self.server.start(settings.metrics_host, settings.metrics_port or 0)
+        try:
+            await self.server.start(settings.metrics_host, settings.metrics_port or 0)
+        except OSError as exc:  # port taken, bad host: the bot still serves its users, without metrics
+            log.error("metrics endpoint not started on %s:%s: %s", settings.metrics_host, settings.metrics_port, exc)
 
     async def cog_unload(self) -> None:
         await self.server.stop()

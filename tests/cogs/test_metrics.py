@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+import socket
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -80,3 +81,19 @@ async def test_metrics_count_daily_posts_sent_and_failed(metered):
 async def test_the_endpoint_is_off_unless_a_port_is_set(world):
     assert world.bot.settings.metrics_port is None
     assert world.bot.get_cog("Metrics") is None
+
+
+async def test_a_taken_port_costs_the_metrics_not_the_bot(fake_discord, glossary, settings, caplog):
+    guild = fake_discord.add_guild("AI 绘画交流")
+    guild.add_text_channel("general")
+    member = guild.add_member("小白")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        bot = LiandanBot(dataclasses.replace(settings, metrics_port=port, metrics_host="127.0.0.1"), glossary)
+        await fake_discord.run_bot(bot)
+        reply = await fake_discord.slash(guild, member, "define", term="炸炉")
+        assert reply.embeds
+        assert "metrics endpoint not started" in caplog.text
+        await fake_discord.stop_bot()
