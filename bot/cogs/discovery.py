@@ -15,6 +15,7 @@ from bot.core.i18n import localize, register, t
 from bot.core.models import Category
 from bot.ui.cards import open_card
 from bot.ui.choices import CATEGORY_CHOICES
+from bot.ui.cooldowns import RANDOM_RATE, member_cooldown
 from bot.ui.embeds import BLURPLE, guild_of, lang_of, reply, reply_error
 from bot.ui.paging import TermPages
 
@@ -86,6 +87,7 @@ class Discovery(commands.Cog):
     @app_commands.command(name="random", description=_("随机看一个词条", en="A random term"))
     @app_commands.describe(category=_("只从这个分类里抽", en="Only from this category"))
     @app_commands.choices(category=CATEGORY_CHOICES)
+    @member_cooldown(*RANDOM_RATE)  # a public card per use, no input needed: the easiest to flood with
     async def random_(self, interaction: discord.Interaction,
                       category: app_commands.Choice[str] | None = None) -> None:
         guild_id = guild_of(interaction)

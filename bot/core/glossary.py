@@ -116,6 +116,14 @@ class Glossary:
         self.index.remove(stored.uid)
         self._matcher(stored.term.guild_id).discard(stored.uid)
 
+    def forget_guild(self, guild_id: int, uids: list[int], hidden: list[str]) -> None:
+        """A purged server (privacy.py): its terms leave the index and matcher, its hidden shipped terms return."""
+        for uid in uids:
+            self.index.remove(uid)
+        for slug in hidden:
+            self.index.unhide(guild_id, slug)
+        self._matchers.pop(guild_id, None)
+
     async def search_text(self, query: str, guild_id: int = SHIPPED) -> list[IndexEntry]:
         """/search: terms whose name, aliases, summary, definition or example contain the query."""
         visible = lambda uid: self._visible_entry(uid, guild_id) is not None  # noqa: E731

@@ -83,9 +83,5 @@ class Privacy:
             for table in GUILD_TABLES:
                 cursor = await conn.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
                 rows[table] = cursor.rowcount
-        index = self.glossary.index
-        for uid in uids:
-            index.remove(uid)
-        for slug in hidden:
-            index.unhide(guild_id, slug)
+        self.glossary.forget_guild(guild_id, uids, hidden)
         return PurgeReport(guild_id, rows)

@@ -27,6 +27,7 @@ T = TypeVar("T")
 
 SUGGEST_RATE = (3, 600.0)  # /suggestterm: three forms per member per server in ten minutes
 CARD_BUTTON_RATE = (10, 30.0)  # 再来一个 and related-term buttons under public posts
+RANDOM_RATE = (5, 60.0)  # /random, which posts a public card each time
 
 
 def cooldown_text(retry_after: float, lang: str) -> str:

@@ -2,7 +2,7 @@
 
 import re
 
-from bot.ui.cooldowns import CARD_BUTTON_RATE, SUGGEST_RATE
+from bot.ui.cooldowns import CARD_BUTTON_RATE, RANDOM_RATE, SUGGEST_RATE
 from tests.support.fake_discord import MODAL
 
 WAIT_ZH = re.compile(r"^操作太频繁了，请 (\d+) 秒后再试。$")
@@ -50,3 +50,14 @@ async def test_another_term_button_is_limited_per_member_and_not_for_moderators(
         assert (await world.fake.click(post, world.moderator, custom_id="liandan:random")).embeds
     newcomer = world.guild.add_member("路人")
     assert (await world.fake.click(post, newcomer, custom_id="liandan:random")).embeds
+
+
+async def test_random_public_cards_are_limited_per_member_and_not_for_moderators(world):
+    rate, per = RANDOM_RATE
+    for _ in range(rate):
+        card = await world.fake.slash(world.guild, world.member, "random")
+        assert card.embeds and not card.ephemeral
+    refused = await world.fake.slash(world.guild, world.member, "random")
+    assert refused.ephemeral and not refused.embeds and 0 < int(WAIT_ZH.match(refused.content)[1]) <= per
+    for _ in range(rate + 2):
+        assert (await world.fake.slash(world.guild, world.moderator, "random")).embeds

@@ -64,7 +64,12 @@ async def test_purge_forgets_one_server_everywhere_and_at_once(services, glossar
     before = await rows_per_table(services, G1)
     assert all(before[t] for t in GUILD_TABLES if t != "lookup_misses")
 
+    db = glossary.db
+    uids = [r[0] for r in await db.fetchall("SELECT uid FROM terms WHERE guild_id = ?", (G1,))]
     report = await services.privacy.purge(G1)
+    marks = ",".join("?" * len(uids))
+    for fts in ("terms_fts", "terms_chars"):  # full-text rows follow the terms (triggers)
+        assert (await db.fetchone(f"SELECT COUNT(*) FROM {fts} WHERE rowid IN ({marks})", uids))[0] == 0
     assert report.terms == 2  # 小黑 and the 炸炉 override
     assert all(n == 0 for n in (await rows_per_table(services, G1)).values())
     assert await rows_per_table(services, G2) == {**before, "lookup_misses": 2}
@@ -74,7 +79,10 @@ async def test_purge_forgets_one_server_everywhere_and_at_once(services, glossar
     zhalu = (await glossary.define("炸炉", G1)).term
     assert zhalu.term.guild_id == 0 and zhalu.term.definition != "我们这里的说法。"  # the shipped original again
     assert (await glossary.define("lora", G1)).status == "found"  # no longer hidden
+    assert not [e for _, e in glossary.mentions("群里的小黑又出图了", G1) if e.guild_id == G1]
+    assert not [e for e in await glossary.search_text("会画画的猫", G1) if e.guild_id == G1]
     assert (await glossary.define("xiaohei", G2)).term.term.term == "小黑"  # the other server keeps its own
+    assert "小黑" in [e.term for _, e in glossary.mentions("群里的小黑又出图了", G2)]
     assert (await glossary.define("lora", G2)).status != "found"
 
 
