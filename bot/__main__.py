@@ -43,6 +43,8 @@ environment (also read from .env in the current folder):
   LOG_FORMAT      text (default) or json: one JSON object per line (run)
   TIMEZONE        default time zone for /daily set, e.g. Asia/Shanghai (run)
   HEALTH_FILE     heartbeat file; default: heartbeat next to the database (run, health)
+  METRICS_PORT    serve Prometheus metrics on this port; default: off (run)
+  METRICS_HOST    address the metrics endpoint binds; default 0.0.0.0 (run)
 """
 
 
