@@ -49,6 +49,7 @@ register({
 
 
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)  # moderators' commands: never in a user's own install
 @app_commands.default_permissions(manage_guild=True)
 class Daily(
     commands.GroupCog, group_name="daily", group_description=_("每日术语（管理员）", en="Term of the day (moderators)")

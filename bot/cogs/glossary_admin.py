@@ -45,6 +45,7 @@ register(
 
 
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)  # moderators' commands: never in a user's own install
 @app_commands.default_permissions(manage_guild=True)
 class GlossaryAdmin(
     commands.GroupCog,
@@ -59,8 +60,9 @@ class GlossaryAdmin(
 
     @commands.Cog.listener()
     async def on_term_lookup(self, guild_id: int, query: str, result: LookupResult) -> None:
-        """Count what a server looked for and didn't find (a picked autocomplete choice is no miss)."""
-        if result.status != "found" and not query.startswith(CHOICE_PREFIX):
+        """Count what a server looked for and didn't find (a picked autocomplete choice is no miss).
+        Guild 0 is a DM or a user's own install somewhere: nothing is kept for those places."""
+        if guild_id and result.status != "found" and not query.startswith(CHOICE_PREFIX):
             self.services.gaps.record(guild_id, query)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:

@@ -159,9 +159,13 @@ class Moderation(commands.Cog):
     @app_commands.describe(category=_("分类", en="Category"))
     @app_commands.choices(category=CATEGORY_CHOICES)
     @app_commands.guild_only()
+    @app_commands.allowed_installs(guilds=True, users=False)  # proposals belong to a server that added the bot
     @member_cooldown(*SUGGEST_RATE)
     async def suggestterm(self, interaction: discord.Interaction, category: app_commands.Choice[str]) -> None:
         lang = lang_of(interaction)
+        if not guild_of(interaction):
+            await reply_error(interaction, t("check.guild_only", lang))
+            return
         settings = await self.services.settings.get(guild_of(interaction))
         if settings.review_channel_id is None:
             await reply_error(interaction, t("mod.no_review_channel", lang))

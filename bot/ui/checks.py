@@ -12,13 +12,15 @@ import discord
 from discord import app_commands
 
 from bot.core.i18n import register, t
-from bot.ui.embeds import lang_of, reply_error
+from bot.ui.embeds import guild_of, lang_of, reply_error
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
 
 register({
-    "check.guild_only": ("这个命令只能在服务器里使用。", "This command only works inside a server."),
+    "check.guild_only": (
+        "这个命令只能在添加了本机器人的服务器里使用。", "This command only works in a server that added the bot."
+    ),
     "check.moderator_only": (
         "只有管理员（需要“管理服务器”权限或本服务器设置的管理角色）才能这样做。",
         "Only moderators (Manage Server permission or this server's moderator role) can do that.",
@@ -32,7 +34,7 @@ class NotModerator(app_commands.CheckFailure):
 
 async def is_moderator(interaction: discord.Interaction) -> bool:
     """Manage Server (or Administrator) from the interaction, or the configured moderator role."""
-    if interaction.guild_id is None:
+    if not guild_of(interaction):  # a DM, or a server reached only through a user's own install
         return False
     perms = interaction.permissions
     if perms.manage_guild or perms.administrator:
@@ -46,7 +48,7 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
 
 async def ensure_moderator(interaction: discord.Interaction) -> bool:
     """Use inside callbacks (buttons, modals) that a crafted interaction could reach."""
-    if interaction.guild_id is None:
+    if not guild_of(interaction):
         raise NotModerator(t("check.guild_only", lang_of(interaction)))
     if not await is_moderator(interaction):
         raise NotModerator(t("check.moderator_only", lang_of(interaction)))
@@ -63,10 +65,12 @@ async def refuse_unless_moderator(interaction: discord.Interaction) -> bool:
 
 
 def moderator_only():
-    """Decorator for write commands: hidden from members by default AND checked on the server."""
+    """Decorator for write commands: hidden from members by default AND checked on the server.
+    Installable by servers only: a user's own install never offers them."""
 
     def decorator(func):
         func = app_commands.guild_only()(func)
+        func = app_commands.allowed_installs(guilds=True, users=False)(func)
         func = app_commands.default_permissions(manage_guild=True)(func)
         return app_commands.check(ensure_moderator)(func)
 

@@ -6,7 +6,7 @@ import discord
 
 from bot.core.i18n import register, t
 from bot.ui.checks import NotModerator, ensure_moderator
-from bot.ui.embeds import NO_PINGS, guild_of
+from bot.ui.embeds import NO_PINGS, guild_of, lang_of
 from bot.ui.views import OwnerOnlyView
 
 register({
@@ -37,7 +37,7 @@ class ConfirmView(OwnerOnlyView):
 
     async def _confirm(self, interaction: discord.Interaction) -> None:
         if guild_of(interaction) != self.guild_id:
-            raise NotModerator(t("confirm.other_server"))
+            raise NotModerator(t("confirm.other_server", lang_of(interaction)))
         await ensure_moderator(interaction)
         text = await self.confirmed(interaction)
         self.stop()

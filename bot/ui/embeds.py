@@ -34,7 +34,20 @@ def lang_of(interaction: discord.Interaction) -> str:
 
 
 def guild_of(interaction: discord.Interaction) -> int:
-    return interaction.guild_id or 0
+    """The server whose glossary and settings apply: 0 (the shipped glossary, no per-server state)
+    unless the server itself installed the bot. Reached through a user's own install (a DM, a group
+    DM, or a server without the bot), the bot keeps nothing for that place."""
+    if interaction.guild_id and interaction.is_guild_integration():
+        return interaction.guild_id
+    return 0
+
+
+def answers_privately(interaction: discord.Interaction) -> bool:
+    """True where Discord forces a reply to be ephemeral: a user-installed command in a server that
+    doesn't let this member use external apps publicly (the bot isn't installed there)."""
+    if interaction.guild_id is None or interaction.is_guild_integration():
+        return False
+    return not interaction.permissions.use_external_apps
 
 
 async def reply(
