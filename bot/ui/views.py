@@ -7,7 +7,7 @@ import contextlib
 import discord
 
 from bot.core.glossary import Candidate, choice_label
-from bot.core.i18n import t
+from bot.core.i18n import ZH, localize, t
 from bot.ui.cards import BUTTONS_PER_ROW, open_card
 from bot.ui.embeds import NO_PINGS, clip_label, lang_of, reply_error
 
@@ -34,24 +34,29 @@ class OwnerOnlyView(ReportingView):
 
 
 class CandidateButton(discord.ui.Button["CandidateView"]):
-    def __init__(self, candidate: Candidate):
-        label = clip_label(choice_label(candidate.term, candidate.en))
+    def __init__(self, candidate: Candidate, lang: str = ZH):
+        label = clip_label(localize(choice_label(candidate.term, candidate.en), lang))
         super().__init__(label=label, style=discord.ButtonStyle.primary)
         self.slug = candidate.slug
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        if await open_card(interaction, self.slug, replace=True) and self.view is not None:
-            self.view.stop()
+        view = self.view
+        owner = view.owner_id if view is not None and view.public else None
+        if await open_card(interaction, self.slug, replace=True, deletable_by=owner) and view is not None:
+            view.stop()
 
 
 class CandidateView(OwnerOnlyView):
     """"你是不是要找…" buttons: only the asker may press them; a press turns the reply into the card."""
 
-    def __init__(self, owner_id: int, candidates: list[Candidate], *, timeout: float = 180):
+    def __init__(
+        self, owner_id: int, candidates: list[Candidate], *, timeout: float = 180, lang: str = ZH, public: bool = True
+    ):
         super().__init__(owner_id, timeout=timeout)
+        self.public = public  # a public question becomes a public card, which its asker may delete
         self.message: discord.InteractionMessage | None = None
         for candidate in candidates[:BUTTONS_PER_ROW]:
-            self.add_item(CandidateButton(candidate))
+            self.add_item(CandidateButton(candidate, lang))
 
     async def on_timeout(self) -> None:
         # Leave the question visible but inert, rather than buttons that fail when pressed.
