@@ -272,7 +272,7 @@ class DiscordState:
     def store_commands(self, guild_id: int | None, commands: list[dict]) -> list[dict]:
         """Replace the global (or one server's) commands, as Discord stores them: with ids."""
         self.commands[guild_id] = [
-            {**command, "id": str(snowflake()), "application_id": str(self.app_id),
+            {"type": 1, "description": "", **command, "id": str(snowflake()), "application_id": str(self.app_id),
              "guild_id": str(guild_id) if guild_id else None, "version": "1",
              "default_member_permissions": command.get("default_member_permissions"),
              "dm_permission": command.get("dm_permission", True)}

@@ -25,6 +25,10 @@ from tests.support.discord_model import (
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "reference" / "discord-api-spec" / "openapi.json"
 _COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+_MENU_NAME = re.compile(r"^[^\n]{1,32}$")  # user and message commands: any case, spaces allowed
+CHAT_INPUT, MESSAGE_COMMAND = 1, 3
+INTEGRATION_TYPES = {0, 1}  # GUILD_INSTALL, USER_INSTALL
+CONTEXTS = {0, 1, 2}  # GUILD, BOT_DM, PRIVATE_CHANNEL
 MESSAGE_CALLBACKS = {CHANNEL_MESSAGE, MESSAGE_UPDATE}
 _SELECT_MENUS = {t.value for t in (discord.ComponentType.select, discord.ComponentType.user_select,
                                    discord.ComponentType.role_select, discord.ComponentType.mentionable_select,
@@ -158,11 +162,18 @@ def command_problems(command: dict, path: str = "") -> list[str]:
     out = []
     name = command.get("name", "")
     where = f"{path}{name}"
+    kind = command.get("type", CHAT_INPUT)
     for n in [name, *(command.get("name_localizations") or {}).values()]:
-        if not _COMMAND_NAME.match(n) or n != n.lower():
+        if kind == CHAT_INPUT and (not _COMMAND_NAME.match(n) or n != n.lower()):
             out.append(f"command name {n!r} ({where}) invalid: 1-32 lowercase letters, digits, - or _")
+        elif kind != CHAT_INPUT and (not _MENU_NAME.match(n) or n != n.strip()):
+            out.append(f"context menu name {n!r} ({where}) invalid: 1-32 characters on one line")
     descriptions = [command.get("description", ""), *list((command.get("description_localizations") or {}).values())]
-    if command.get("type", 1) == 1:
+    if kind != CHAT_INPUT and (any(descriptions) or command.get("options")):
+        out.append(f"{where}: a context menu has no description and no options")
+    if not path:
+        out += _install_problems(command, where)
+    if kind == CHAT_INPUT:
         for d in descriptions:
             if not 1 <= len(d) <= 100:
                 out.append(f"{where}: description {d!r} not 1-100 characters")
@@ -182,6 +193,18 @@ def command_problems(command: dict, path: str = "") -> list[str]:
                 out.append(f"{where} {option.get('name')}: choice value {choice['value']!r} > 100")
     if not path:
         out += _command_size_problems(command)
+    return out
+
+
+def _install_problems(command: dict, where: str) -> list[str]:
+    """integration_types and contexts, when sent: non-empty lists of known values, no repeats."""
+    out = []
+    for key, known in (("integration_types", INTEGRATION_TYPES), ("contexts", CONTEXTS)):
+        values = command.get(key)
+        if values is None:
+            continue
+        if not values or len(set(values)) != len(values) or not set(values) <= known:
+            out.append(f"{where}: {key} {values!r} must be distinct values from {sorted(known)}")
     return out
 
 
