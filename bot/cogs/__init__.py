@@ -2,6 +2,7 @@
 
 EXTENSIONS = [
     "bot.cogs.define",
+    "bot.cogs.explain",
     "bot.cogs.moderation",
     "bot.cogs.glossary_admin",
     "bot.cogs.daily",
