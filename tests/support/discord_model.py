@@ -19,8 +19,11 @@ EPHEMERAL = 64  # message flag
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
 SEND_MESSAGES = 1 << 11
-MEMBER_DEFAULT = (1 << 10) | SEND_MESSAGES | (1 << 14) | (1 << 16) | (1 << 31)  # view, send, embed, history, use commands
+USE_EXTERNAL_APPS = 1 << 50  # lets a member's own (user-installed) apps answer publicly; on by default
+MEMBER_DEFAULT = (1 << 10) | SEND_MESSAGES | (1 << 14) | (1 << 16) | (1 << 31) | USE_EXTERNAL_APPS
+# view, send, embed, history, use commands, use external apps
 BOT_PERMISSIONS = MEMBER_DEFAULT | (1 << 15)  # + attach files
+PRIVATE_APP_PERMISSIONS = (1 << 14) | (1 << 15) | (1 << 17)  # what Discord grants an app in a (group) DM: embed, attach, @everyone
 ALL_PERMISSIONS = discord.Permissions.all().value
 
 # Interaction response types: the `type` of the bot's callback, and so of a Reply.
@@ -38,6 +41,10 @@ COMPONENT = discord.InteractionType.component.value  # 3: clicked a button or pi
 AUTOCOMPLETE = discord.InteractionType.autocomplete.value  # 4: is typing an option
 MODAL_SUBMIT = discord.InteractionType.modal_submit.value  # 5: submitted a form
 
+# Command types.
+CHAT_INPUT_COMMAND = discord.AppCommandType.chat_input.value  # 1: a slash command
+MESSAGE_COMMAND = discord.AppCommandType.message.value  # 3: a message context menu (right-click → Apps)
+
 # Component types.
 ACTION_ROW = discord.ComponentType.action_row.value  # 1
 BUTTON = discord.ComponentType.button.value  # 2
@@ -48,6 +55,11 @@ LABEL = discord.ComponentType.label.value  # 18: a label wrapping one input in a
 # Channel types.
 TEXT_CHANNEL = discord.ChannelType.text.value  # 0
 DM_CHANNEL = discord.ChannelType.private.value  # 1
+GROUP_DM_CHANNEL = discord.ChannelType.group.value  # 3
+
+# Where a command was used (an interaction's `context`) and through which install (`integration_types`).
+GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = 0, 1
 
 # Message types.
 DEFAULT_MESSAGE = discord.MessageType.default.value  # 0: a post
@@ -119,6 +131,29 @@ class Channel:
                 "rate_limit_per_user": 0, "parent_id": None, "flags": 0}
 
 
+@dataclass
+class PrivateChannel:
+    """A DM or a group DM: no server and no members, only recipients. `with_bot`: the bot's own DM
+    with a user (context BOT_DM); otherwise a channel between people (context PRIVATE_CHANNEL),
+    which a bot only reaches through a user's own install."""
+
+    id: int
+    type: int  # DM_CHANNEL or GROUP_DM_CHANNEL
+    recipients: list[User]
+    with_bot: bool = True
+
+    @property
+    def context(self) -> int:
+        return BOT_DM_CONTEXT if self.with_bot else PRIVATE_CHANNEL_CONTEXT
+
+    def payload(self) -> dict:
+        data = {"id": str(self.id), "type": self.type, "recipients": [u.payload() for u in self.recipients],
+                "last_message_id": None, "flags": 0}
+        if self.type == GROUP_DM_CHANNEL:
+            data.update(name=None, icon=None, owner_id=str(self.recipients[0].id))
+        return data
+
+
 def _role(role_id: int, name: str, permissions: int, *, position: int = 1, managed: bool = False) -> dict:
     return {"id": str(role_id), "name": name, "permissions": str(permissions), "position": position,
             "color": 0, "hoist": False, "managed": managed, "mentionable": False, "flags": 0}
@@ -132,6 +167,7 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     roles: dict[int, dict] = field(default_factory=dict)
+    bot_installed: bool = True  # False: the bot was never added (no GUILD_CREATE); reached only through user installs
 
     def add_text_channel(self, name: str, *, bot_can_post: bool = True) -> Channel:
         channel = Channel(snowflake(), self, name, bot_can_post)
@@ -243,11 +279,43 @@ class DiscordState:
         self.interactions: dict[str, PendingInteraction] = {}  # by token
         self.attachments: dict[int, Attachment] = {}
         self.dm_channels: dict[int, int] = {}  # user id → DM channel id
+        self.users: dict[int, User] = {}  # people outside every server the fake knows
+        self.private_channels: dict[int, PrivateChannel] = {}  # DMs and group DMs people act in
 
-    def add_guild(self, name: str) -> Guild:
-        guild = Guild(self, snowflake(), name)
+    def add_guild(self, name: str, *, bot_installed: bool = True) -> Guild:
+        guild = Guild(self, snowflake(), name, bot_installed=bot_installed)
         self.guilds[guild.id] = guild
         return guild
+
+    def add_user(self, name: str) -> User:
+        user = User(snowflake(), name)
+        self.users[user.id] = user
+        return user
+
+    def bot_dm(self, user: User) -> PrivateChannel:
+        """The user's DM with the bot (the same channel the bot's own DMs go to)."""
+        channel_id = self.dm_channel(user)
+        return self.private_channels.setdefault(channel_id, PrivateChannel(channel_id, DM_CHANNEL, [user]))
+
+    def group_dm(self, *users: User) -> PrivateChannel:
+        """A group DM between people; the bot is not in it."""
+        channel = PrivateChannel(snowflake(), GROUP_DM_CHANNEL, list(users), with_bot=False)
+        self.private_channels[channel.id] = channel
+        return channel
+
+    def place(self, channel_id: int) -> Channel | PrivateChannel:
+        """The server channel or private channel with this id."""
+        channel = self.channels.get(channel_id) or self.private_channels.get(channel_id)
+        if channel is None:
+            raise AssertionError(f"no channel {channel_id}")
+        return channel
+
+    def bot_can_access(self, channel_id: int) -> bool:
+        """Whether the bot's own REST calls reach this channel: a server that added it, or its own DMs."""
+        channel = self.channels.get(channel_id)
+        if channel is not None:
+            return channel.guild.bot_installed
+        return channel_id in self.dm_channels.values()
 
     def add_attachment(self, filename: str, data: bytes) -> Attachment:
         item = Attachment(snowflake(), filename, data)
@@ -255,19 +323,19 @@ class DiscordState:
         return item
 
     def user(self, user_id: int) -> User | None:
-        """A member of any server, by id."""
+        """A member of any server, or someone outside them, by id."""
         for guild in self.guilds.values():
             if user_id in guild.members:
                 return guild.members[user_id].user
-        return None
+        return self.users.get(user_id)
 
     def dm_channel(self, user: User) -> int:
         """The id of the bot's DM channel with this user, opened on first use."""
         return self.dm_channels.setdefault(user.id, snowflake())
 
     def can_receive(self, channel_id: int) -> bool:
-        """A server text channel that still exists, or an open DM channel."""
-        return channel_id in self.channels or channel_id in self.dm_channels.values()
+        """A server text channel that still exists in a server with the bot, or an open DM channel."""
+        return self.bot_can_access(channel_id)
 
     def store_commands(self, guild_id: int | None, commands: list[dict]) -> list[dict]:
         """Replace the global (or one server's) commands, as Discord stores them: with ids."""
@@ -278,6 +346,12 @@ class DiscordState:
              "dm_permission": command.get("dm_permission", True)}
             for command in commands]
         return self.commands[guild_id]
+
+    def post_as(self, author: User, channel_id: int, content: str = "", embeds: list[dict] | None = None) -> dict:
+        """A message a person (or another bot) wrote, for context menus to act on."""
+        message = self.new_message(channel_id, {"content": content, "embeds": embeds or []})
+        message["author"] = author.payload()
+        return message
 
     def new_message(self, channel_id: int, body: dict, *, flags: int = 0, interaction: bool = False) -> dict:
         """A message by the bot: a post or an interaction's response."""

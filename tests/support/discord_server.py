@@ -67,6 +67,11 @@ def _error(message: str, code: int, status: int = 404) -> web.Response:
     return _json({"message": message, "code": code}, status)
 
 
+def _missing_access() -> web.Response:
+    """What Discord answers the bot's own calls to a channel in a server that never added it."""
+    return _error("Missing Access", 50001, 403)
+
+
 async def _read_body(request: web.Request) -> Any:
     """JSON, or a multipart upload's payload_json with a note of the uploaded files' names."""
     if not request.can_read_body:
@@ -266,12 +271,13 @@ class DiscordServer:
         self.identifies += 1
         self._session, self._missed, self._seq = f"fake-session-{self.identifies}", [], 0
         self._resuming = False
+        joined = [g for g in state.guilds.values() if g.bot_installed]  # the bot hears nothing of the others
         await self.dispatch("READY", {
             "v": 10, "user": state.bot_user.payload(), "session_id": self._session,
-            "resume_gateway_url": self.gateway_url, "guilds": [{"id": str(g), "unavailable": True} for g in state.guilds],
+            "resume_gateway_url": self.gateway_url, "guilds": [{"id": str(g.id), "unavailable": True} for g in joined],
             "application": {"id": str(state.app_id), "flags": 0}, "private_channels": [], "relationships": [],
         })
-        for guild in state.guilds.values():
+        for guild in joined:
             await self.dispatch("GUILD_CREATE", guild.payload())
         self.identified.set()
 
@@ -287,6 +293,11 @@ class DiscordServer:
                     return await handler(self, request, body, *match.groups())
         self.unhandled.append(f"{request.method} {path}")
         return _json({"message": f"fake Discord has no route {request.method} {path}", "code": 0}, 404)
+
+    def _denied(self, channel_id: int) -> bool:
+        """A channel that exists but that the bot itself cannot reach (a server without it, a group DM)."""
+        known = channel_id in self.state.channels or channel_id in self.state.private_channels
+        return known and not self.state.bot_can_access(channel_id)
 
     async def _attachment(self, request: web.Request) -> web.Response:
         item = self.state.attachments.get(int(request.match_info["id"]))
@@ -327,6 +338,8 @@ class DiscordServer:
         channel = self.state.channels.get(int(channel_id))
         if channel is None:
             return _error("Unknown Channel", 10003)
+        if not self.state.bot_can_access(channel.id):
+            return _missing_access()
         return _json(channel.payload())
 
     async def _post_message(self, request, body, channel_id):
@@ -345,6 +358,8 @@ class DiscordServer:
         return _json(self.state.new_message(cid, body))
 
     async def _patch_message(self, request, body, channel_id, message_id):
+        if self._denied(int(channel_id)):
+            return _missing_access()
         message = self.state.find_message(int(message_id))
         if message is None:
             return _error("Unknown Message", 10008)
@@ -352,12 +367,16 @@ class DiscordServer:
         return _json(self.state.edit_message(message, body))
 
     async def _get_message(self, request, body, channel_id, message_id):
+        if self._denied(int(channel_id)):
+            return _missing_access()
         message = self.state.find_message(int(message_id))
         if message is None or message["channel_id"] != channel_id:
             return _error("Unknown Message", 10008)
         return _json(message)
 
     async def _delete_message(self, request, body, channel_id, message_id):
+        if self._denied(int(channel_id)):
+            return _missing_access()
         message = self.state.find_message(int(message_id))
         if message is None or message["channel_id"] != channel_id:
             return _error("Unknown Message", 10008)
@@ -413,6 +432,8 @@ class DiscordServer:
             return _json(pending.original)
         if request.method == "DELETE":
             self.state.messages[pending.channel_id].remove(pending.original)
+            if pending.reply is not None and pending.reply.type in DEFERRED:  # e.g. a button that deletes its message
+                pending.done.set()
             return web.Response(status=204)
         self._check(limits.check_limits("webhook_edit", _without_files(body)), "edit original")
         message = self.state.edit_message(pending.original, body)

@@ -23,18 +23,25 @@ from tests.support.discord_model import (
     BUTTON,
     COMPONENT,
     DEFAULT_MESSAGE,
+    GUILD_CONTEXT,
+    GUILD_INSTALL,
     LABEL,
+    MESSAGE_COMMAND,
     MODAL,
     MODAL_SUBMIT,
+    PRIVATE_APP_PERMISSIONS,
     SELECT,
     TEXT_INPUT,
+    USER_INSTALL,
     Attachment,
     Channel,
     DiscordState,
     Guild,
     Member,
     PendingInteraction,
+    PrivateChannel,
     Reply,
+    User,
     snowflake,
 )
 from tests.support.discord_server import DiscordServer
@@ -93,6 +100,15 @@ def _check_typed_options(path: str, specs: list[dict], sent: list[dict]) -> None
             raise AssertionError(f"/{path} {spec['name']}: {value!r} is not one of the choices {choices}")
 
 
+def _check_reachable(command: dict, install: int, context: int) -> None:
+    """The Discord client offers a command only where its integration_types and contexts allow."""
+    installs = command.get("integration_types") or [GUILD_INSTALL]  # Discord's default for this app
+    contexts = command.get("contexts")
+    if install not in installs or (contexts is not None and context not in contexts):
+        raise AssertionError(f"{command['name']!r} (integration_types {installs}, contexts {contexts}) is not "
+                             f"offered through install {install} in context {context}")
+
+
 def _buttons(message: dict) -> list[dict]:
     return [c for row in message.get("components", []) for c in row.get("components", []) if c.get("type") == BUTTON]
 
@@ -140,8 +156,28 @@ class Driver:
         await self.server.close_gateway()
 
     # --- the world -----------------------------------------------------------------
-    def add_guild(self, name: str = "AI 绘画交流") -> Guild:
-        return self.state.add_guild(name)
+    def add_guild(self, name: str = "AI 绘画交流", *, bot_installed: bool = True) -> Guild:
+        """A server; with bot_installed=False the bot never hears of it and is reached there only
+        through a member's own install of the app."""
+        return self.state.add_guild(name, bot_installed=bot_installed)
+
+    def add_user(self, name: str) -> User:
+        """Someone the bot shares no server with (e.g. who installed the app for themselves)."""
+        return self.state.add_user(name)
+
+    def dm(self, user: User) -> PrivateChannel:
+        """The user's DM with the bot."""
+        return self.state.bot_dm(user)
+
+    def group_dm(self, *users: User) -> PrivateChannel:
+        """A group DM between people, without the bot."""
+        return self.state.group_dm(*users)
+
+    def post(self, author: Member | User, where: Channel | PrivateChannel, content: str = "",
+             embeds: list[dict] | None = None) -> dict:
+        """A message a person wrote in a channel (the bot hears nothing: it has no message intent)."""
+        user = author.user if isinstance(author, Member) else author
+        return self.state.post_as(user, where.id, content, embeds)
 
     def attachment(self, filename: str, data: bytes) -> Attachment:
         """A file a user can give to an Attachment option."""
@@ -215,25 +251,31 @@ class Driver:
             await asyncio.sleep(0.01)
 
     # --- interactions ----------------------------------------------------------------
-    def _command(self, guild: Guild, name: str) -> dict:
-        for command in self.state.commands.get(guild.id, []) + self.state.commands.get(None, []):
-            if command["name"] == name:
+    def _command(self, guild: Guild | None, name: str, kind: int = discord.AppCommandType.chat_input.value,
+                 where: Channel | PrivateChannel | None = None) -> dict:
+        """The synced command a person can run here: global ones, or this server's (when it added the bot)."""
+        server = self.state.commands.get(guild.id, []) if guild is not None and guild.bot_installed else []
+        for command in server + self.state.commands.get(None, []):
+            if command["name"] == name and command.get("type", 1) == kind:
+                if where is not None:
+                    _check_reachable(command, *_install_and_context(where))
                 return command
-        raise AssertionError(f"/{name} was never synced to Discord")
+        raise AssertionError(f"command {name!r} (type {kind}) was never synced to Discord")
 
-    def _interaction(self, kind: int, guild: Guild, member: Member, channel: Channel | None, data: dict,
-                     locale: str, message: dict | None = None) -> tuple[dict, PendingInteraction]:
-        channel = channel or next(iter(guild.channels.values()), None) or guild.add_text_channel("general")
+    def _interaction(self, kind: int, guild: Guild | None, member: Member | User,
+                     channel: Channel | PrivateChannel | None, data: dict, locale: str,
+                     message: dict | None = None) -> tuple[dict, PendingInteraction]:
+        if channel is None:
+            assert guild is not None, "an interaction outside a server needs its private channel"
+            channel = next(iter(guild.channels.values()), None) or guild.add_text_channel("general")
         interaction_id = snowflake()
         token = f"token-{interaction_id}"
         pending = PendingInteraction(interaction_id, token, channel.id, kind)
         self.state.interactions[token] = pending
         payload = {
             "id": str(interaction_id), "application_id": str(self.state.app_id), "type": kind, "token": token,
-            "version": 1, "guild_id": str(guild.id), "channel_id": str(channel.id), "channel": channel.payload(),
-            "member": member.payload(), "app_permissions": str(BOT_PERMISSIONS), "entitlements": [],
-            "authorizing_integration_owners": {"0": str(guild.id)}, "context": 0,
-            "attachment_size_limit": 26214400, "locale": locale, "guild_locale": "zh-CN", "data": data,
+            "version": 1, "channel_id": str(channel.id), "channel": channel.payload(), "entitlements": [],
+            "attachment_size_limit": 26214400, "locale": locale, "data": data, **_who_and_where(member, channel),
         }
         if message is not None:
             payload["message"] = message
@@ -279,13 +321,15 @@ class Driver:
             out.append({"name": name, "type": spec["type"], "value": self._resolve(value, spec, resolved, guild)})
         return out
 
-    def _command_data(self, guild: Guild, path: str, values: dict[str, Any], focused: str | None = None) -> dict:
+    def _command_data(self, guild: Guild | None, path: str, values: dict[str, Any], focused: str | None = None,
+                      where: Channel | PrivateChannel | None = None) -> dict:
         names = path.split()
-        command = self._command(guild, names[0])
+        command = self._command(guild, names[0], where=where)
         resolved: dict = {}
         node = command
-        data = {"id": command["id"], "name": names[0], "type": discord.AppCommandType.chat_input.value,
-                "guild_id": str(guild.id)}
+        data = {"id": command["id"], "name": names[0], "type": discord.AppCommandType.chat_input.value}
+        if guild is not None:
+            data["guild_id"] = str(guild.id)
         top: list[dict] = []
         container = top
         for sub in names[1:]:
@@ -306,12 +350,35 @@ class Driver:
         return data
 
     # --- people acting ---------------------------------------------------------------
-    async def slash(self, guild: Guild, member: Member, path: str, *, where: Channel | None = None,
-                    locale: str = "zh-CN", timeout: float = 5, **options: Any) -> Reply:
-        """Run /path with options as `member`, typed in channel `where` (default: the first)."""
-        data = self._command_data(guild, path, options)
+    async def slash(self, guild: Guild | None, member: Member | User, path: str, *,
+                    where: Channel | PrivateChannel | None = None, locale: str = "zh-CN", timeout: float = 5,
+                    **options: Any) -> Reply:
+        """Run /path with options as `member`, typed in channel `where` (default: the server's first).
+
+        In a server without the bot, or in a DM or group DM (guild None, `where` the private channel,
+        `member` a User), the command arrives through the person's own install of the app."""
+        where = where or (self._default_channel(guild) if guild is not None else None)
+        assert where is not None, "a command outside a server needs `where`, a private channel"
+        data = self._command_data(guild, path, options, where=where)
         payload, pending = self._interaction(APPLICATION_COMMAND, guild, member, where, data, locale)
         return await self._send(payload, pending, timeout)
+
+    async def message_command(self, message: dict, member: Member | User, name: str, *, locale: str = "zh-CN",
+                              timeout: float = 5) -> Reply:
+        """Right-click `message` → Apps → `name`, as `member`: Discord sends the whole message along."""
+        where = self.state.place(int(message["channel_id"]))
+        guild = where.guild if isinstance(where, Channel) else None
+        command = self._command(guild, name, MESSAGE_COMMAND, where=where)
+        data = {"id": command["id"], "name": command["name"], "type": MESSAGE_COMMAND, "target_id": message["id"],
+                "resolved": {"messages": {message["id"]: message}}}
+        if guild is not None:
+            data["guild_id"] = str(guild.id)
+        payload, pending = self._interaction(APPLICATION_COMMAND, guild, member, where, data, locale)
+        return await self._send(payload, pending, timeout)
+
+    @staticmethod
+    def _default_channel(guild: Guild) -> Channel:
+        return next(iter(guild.channels.values()), None) or guild.add_text_channel("general")
 
     async def autocomplete(self, guild: Guild, member: Member, path: str, option: str, value: str, *,
                            locale: str = "zh-CN", **others: Any) -> list[dict]:
@@ -321,7 +388,7 @@ class Driver:
         assert reply.type == AUTOCOMPLETE_RESULT, f"autocomplete answered with type {reply.type}"
         return reply.choices
 
-    async def click(self, message: dict, member: Member, *, custom_id: str | None = None, label: str | None = None,
+    async def click(self, message: dict, member: Member | User, *, custom_id: str | None = None, label: str | None = None,
                     locale: str = "zh-CN") -> Reply:
         buttons = _buttons(message)
         button = next((b for b in buttons if b.get("custom_id") == custom_id or (label and b.get("label") == label)), None)
@@ -329,12 +396,14 @@ class Driver:
             raise AssertionError(f"no button {custom_id or label!r} among {[b.get('label') for b in buttons]}")
         if button.get("disabled"):
             raise AssertionError(f"button {button.get('label')!r} is disabled")
-        channel = self.state.channels[int(message["channel_id"])]
+        channel = self.state.place(int(message["channel_id"]))
         data = {"custom_id": button["custom_id"], "component_type": BUTTON}
-        payload, pending = self._interaction(COMPONENT, channel.guild, member, channel, data, locale, message=message)
+        guild = channel.guild if isinstance(channel, Channel) else None
+        payload, pending = self._interaction(COMPONENT, guild, member, channel, data, locale, message=message)
         return await self._send(payload, pending, 5)
 
-    async def select(self, message: dict, member: Member, values: list[str], *, locale: str = "zh-CN") -> Reply:
+    async def select(self, message: dict, member: Member | User, values: list[str], *,
+                     locale: str = "zh-CN") -> Reply:
         """Pick options in the first select menu of a message."""
         menus = _select_menus(message)
         if not menus:
@@ -342,9 +411,10 @@ class Driver:
         menu = menus[0]
         offered = {o["value"] for o in menu.get("options", [])}
         assert set(values) <= offered, f"{values} not among {offered}"
-        channel = self.state.channels[int(message["channel_id"])]
+        channel = self.state.place(int(message["channel_id"]))
         data = {"custom_id": menu["custom_id"], "component_type": SELECT, "values": values}
-        payload, pending = self._interaction(COMPONENT, channel.guild, member, channel, data, locale, message=message)
+        guild = channel.guild if isinstance(channel, Channel) else None
+        payload, pending = self._interaction(COMPONENT, guild, member, channel, data, locale, message=message)
         return await self._send(payload, pending, 5)
 
     async def submit_modal(self, modal: Reply, member: Member, values: dict[str, str | list[str]], *,
@@ -368,3 +438,28 @@ class Driver:
         data = {"custom_id": modal.data["custom_id"], "components": rows}
         payload, pending = self._interaction(MODAL_SUBMIT, guild, member, None, data, locale)
         return await self._send(payload, pending, 5)
+
+
+def _install_and_context(where: Channel | PrivateChannel) -> tuple[int, int]:
+    """How a command reaches the bot here: the server's install, or else the person's own."""
+    if isinstance(where, PrivateChannel):
+        return USER_INSTALL, where.context
+    return (GUILD_INSTALL if where.guild.bot_installed else USER_INSTALL), GUILD_CONTEXT
+
+
+def _who_and_where(person: Member | User, where: Channel | PrivateChannel) -> dict:
+    """The payload keys that say who acted, where, and which installation authorised it.
+
+    A server that added the bot: `member`, the server's id under owners' key "0". A server without
+    the bot: still `guild_id` and `member`, but only the person's own install (key "1"). A DM or
+    group DM: no `guild_id`, no `member`, the person as `user`, owners' key "1"."""
+    install, context = _install_and_context(where)
+    if isinstance(where, PrivateChannel):
+        user = person.user if isinstance(person, Member) else person
+        return {"user": user.payload(), "context": context, "app_permissions": str(PRIVATE_APP_PERMISSIONS),
+                "authorizing_integration_owners": {"1": str(user.id)}}
+    assert isinstance(person, Member), "in a server, people act as members"
+    owner = {"0": str(where.guild.id)} if install == GUILD_INSTALL else {"1": str(person.id)}
+    return {"guild_id": str(where.guild.id), "member": person.payload(), "context": context,
+            "app_permissions": str(BOT_PERMISSIONS), "authorizing_integration_owners": owner,
+            "guild_locale": "zh-CN"}
