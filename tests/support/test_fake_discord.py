@@ -309,3 +309,29 @@ def test_assert_clean_fails_on_a_violation_or_an_unmodelled_route():
     fake.unhandled.append("GET /guilds/1/bans")
     with pytest.raises(AssertionError, match="unmodelled route GET /guilds/1/bans"):
         fake.assert_clean()
+
+
+def test_user_install_payloads_look_like_discords():
+    fake = FakeDiscord()
+    user = fake.add_user("私信用户")
+    payload, _ = fake._interaction(2, None, user, fake.dm(user), {}, "zh-TW")
+    assert "member" not in payload and "guild_id" not in payload and payload["user"]["id"] == str(user.id)
+    assert payload["authorizing_integration_owners"] == {"1": str(user.id)} and payload["context"] == 1
+    assert payload["channel"]["type"] == 1 and payload["locale"] == "zh-TW"
+    group = fake.group_dm(user, fake.add_user("朋友"))
+    payload, _ = fake._interaction(2, None, user, group, {}, "zh-CN")
+    assert payload["context"] == 2 and payload["channel"]["type"] == 3 and "member" not in payload
+    guild = fake.add_guild("别人的服务器", bot_installed=False)
+    member = guild.add_member("画师")
+    payload, _ = fake._interaction(2, guild, member, guild.add_text_channel("闲聊"), {}, "zh-CN")
+    assert payload["guild_id"] == str(guild.id) and payload["member"]["user"]["id"] == str(member.id)
+    assert payload["authorizing_integration_owners"] == {"1": str(member.id)} and payload["context"] == 0
+
+
+async def test_the_bot_never_hears_of_a_server_that_did_not_add_it(fake_discord, fake_server):
+    elsewhere = fake_discord.add_guild("别人的服务器", bot_installed=False)
+    channel = elsewhere.add_text_channel("闲聊")
+    bot = await start(fake_discord)
+    assert bot.get_guild(fake_server.guild.id) is not None and bot.get_guild(elsewhere.id) is None
+    with pytest.raises(discord.Forbidden):  # its own REST calls there are refused: only interactions reach it
+        await bot.fetch_channel(channel.id)

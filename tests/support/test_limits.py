@@ -33,3 +33,14 @@ def test_official_schema_rejects_an_overlong_embed_title():
     assert limits.schema_problems("#/components/schemas/CreateMessageInteractionCallbackRequest", body)
     body["data"]["embeds"][0]["title"] = "ok"
     assert limits.schema_problems("#/components/schemas/CreateMessageInteractionCallbackRequest", body) == []
+
+
+def test_context_menu_names_and_install_fields():
+    menu = {"name": "解释术语", "type": 3, "name_localizations": {"en-US": "Explain terms"},
+            "integration_types": [0, 1], "contexts": [0, 1, 2]}
+    assert limits.check_limits("commands", [menu]) == []
+    assert limits.command_problems({**menu, "description": "a context menu has none"})
+    assert limits.command_problems({**menu, "name": "x" * 33})
+    assert limits.command_problems({**menu, "integration_types": [0, 2]})
+    assert limits.command_problems({**menu, "contexts": []})
+    assert limits.command_problems({"name": "explain terms", "type": 1, "description": "slash names have no spaces"})
