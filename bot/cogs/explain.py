@@ -14,13 +14,18 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.core.i18n import t
-from bot.ui.embeds import guild_of, lang_of, reply_error
-from bot.ui.explain import ExplainedTerm, TermListSource, TermPickSelect
-from bot.ui.paginator import Paginator
+from bot.core.i18n import register, t
+from bot.core.search import IndexEntry
+from bot.ui.embeds import guild_of, lang_of, reply, reply_error
+from bot.ui.paging import MAX_PER_PAGE, TermPages
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
+
+register({
+    "explain.title": ("这条消息里的术语（{count} 个）", "Terms in this message ({count})"),
+    "explain.none": ("这条消息里没有词库里的术语。", "This message mentions no term from the glossary."),
+})
 
 
 def message_text(message: discord.Message) -> str:
@@ -43,35 +48,28 @@ class Explain(commands.Cog):
         self.menu = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(menu)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(TermPickSelect)
         self.bot.tree.add_command(self.menu)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
-        self.bot.remove_dynamic_items(TermPickSelect)
 
-    async def found_terms(self, text: str, guild_id: int) -> list[ExplainedTerm]:
-        """Each term the text mentions, once, in order of first appearance, with its summary."""
-        glossary = self.bot.services.glossary
-        seen: set[str] = set()
-        terms = []
-        for _mention, entry in glossary.mentions(text, guild_id):
-            if entry.slug in seen:
-                continue
-            seen.add(entry.slug)
-            stored = await glossary.by_slug(entry.slug, guild_id)
-            if stored is not None:
-                terms.append(ExplainedTerm(entry.slug, stored.term.term, stored.term.en, stored.term.summary))
-        return terms
+    def found_terms(self, text: str, guild_id: int) -> list[IndexEntry]:
+        """Each term visible here that the text mentions, once, in order of first appearance."""
+        seen: dict[str, IndexEntry] = {}
+        for _mention, entry in self.bot.services.glossary.mentions(text, guild_id):
+            seen.setdefault(entry.slug, entry)
+        return list(seen.values())
 
     async def explain_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         lang = lang_of(interaction)
-        terms = await self.found_terms(message_text(message), guild_of(interaction))
+        terms = self.found_terms(message_text(message), guild_of(interaction))
         if not terms:
             await reply_error(interaction, t("explain.none", lang))
             return
-        paginator = Paginator(interaction.user.id, TermListSource(terms, lang))
-        await paginator.start(interaction, ephemeral=True)
+        title = t("explain.title", lang, count=len(terms))
+        pages = TermPages(self.bot, interaction.user.id, title, terms, lang, per_page=MAX_PER_PAGE)
+        await reply(interaction, embed=await pages.render(), view=pages, ephemeral=True)
+        pages.message = await interaction.original_response()
 
 
 async def setup(bot: LiandanBot) -> None:

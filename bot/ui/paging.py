@@ -1,4 +1,4 @@
-"""A list of terms, ten to a page: ◀ ▶ for the asker only, and a select that opens a card."""
+"""A list of terms, ten (or up to 25) to a page: ◀ ▶ for the asker only, and a select that opens a card."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.glossary import choice_label
-from bot.core.i18n import register, t
+from bot.core.i18n import localize, register, t
 from bot.core.search import IndexEntry
 from bot.core.text import clip
 from bot.ui.cards import open_card
@@ -26,6 +26,8 @@ register({
 })
 
 PER_PAGE = 10
+MAX_PER_PAGE = 25  # a select menu's option limit
+DESCRIPTION_BUDGET = 4000  # of an embed description's 4096, shared by a page's lines
 
 
 class OpenTermSelect(discord.ui.Select["TermPages"]):
@@ -36,26 +38,36 @@ class OpenTermSelect(discord.ui.Select["TermPages"]):
 class TermPages(OwnerOnlyView):
     """Pages of terms with their summaries. Only the person who asked may turn the pages."""
 
-    def __init__(self, bot: LiandanBot, owner_id: int, title: str, entries: list[IndexEntry], lang: str):
+    def __init__(self, bot: LiandanBot, owner_id: int, title: str, entries: list[IndexEntry], lang: str, *,
+                 per_page: int = PER_PAGE):
         super().__init__(owner_id, timeout=600)
         self.bot, self.title, self.entries, self.lang = bot, title, entries, lang
+        self.per_page = max(1, min(per_page, MAX_PER_PAGE))
+        line = DESCRIPTION_BUDGET // self.per_page  # characters one line may take
+        self.name_chars = min(80, line // 3)
+        self.summary_chars = min(100, line - self.name_chars - 12)  # the rest: number, markup, separator
         self.page = 0
         self.message: discord.InteractionMessage | None = None
 
     @property
     def pages(self) -> int:
-        return max(1, -(-len(self.entries) // PER_PAGE))
+        return max(1, -(-len(self.entries) // self.per_page))
 
     def _shown(self) -> list[IndexEntry]:
-        return self.entries[self.page * PER_PAGE:(self.page + 1) * PER_PAGE]
+        return self.entries[self.page * self.per_page:(self.page + 1) * self.per_page]
+
+    def _name(self, entry: IndexEntry) -> str:
+        return localize(choice_label(entry.term, entry.en), self.lang)
 
     async def render(self) -> discord.Embed:
         """The current page's embed, with the buttons and select set to match it."""
         shown = self._shown()
-        summaries = await self.bot.services.glossary.summaries([e.uid for e in shown])
-        first = self.page * PER_PAGE
+        found = await self.bot.services.glossary.summaries([e.uid for e in shown])
+        summaries = {uid: localize(summary, self.lang) for uid, summary in found.items()}
+        first = self.page * self.per_page
         lines = [
-            f"{first + i}. **{clip(choice_label(e.term, e.en), 80)}** · {clip(summaries.get(e.uid, ''), 100)}"
+            f"{first + i}. **{clip(self._name(e), self.name_chars)}** · "
+            f"{clip(summaries.get(e.uid, ''), self.summary_chars)}"
             for i, e in enumerate(shown, 1)
         ]
         embed = discord.Embed(title=clip(self.title, 256), description="\n".join(lines), colour=BLURPLE)
@@ -68,7 +80,7 @@ class TermPages(OwnerOnlyView):
         self.clear_items()
         if shown:
             options = [
-                discord.SelectOption(label=clip_label(choice_label(e.term, e.en)), value=e.slug,
+                discord.SelectOption(label=clip_label(self._name(e)), value=e.slug,
                                      description=clip(summaries.get(e.uid, ""), 100) or None)
                 for e in shown
             ]

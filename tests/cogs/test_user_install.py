@@ -134,6 +134,11 @@ async def test_did_you_mean_turns_into_a_card_its_asker_can_delete(world):
     assert delete_button(card)["custom_id"] == f"{DELETE}{world.member.id}"
 
 
+async def test_a_public_random_card_is_deletable_by_its_asker(world):
+    reply = await world.fake.slash(world.guild, world.member, "random")
+    assert delete_button(reply)["custom_id"] == f"{DELETE}{world.member.id}"
+
+
 async def test_a_taiwan_reader_gets_traditional_chinese(world):
     reply = await world.fake.slash(world.guild, world.member, "define", term="炸炉", locale="zh-TW")
     (embed,) = reply.embeds
