@@ -51,7 +51,7 @@ environment (also read from .env in the current folder):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="炼丹词典 — AIGC glossary bot",
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", metavar="{run,define,check,health,backup}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,define,check,health,backup,reports}")
     sub.add_parser("run", help="run the Discord bot (default)")
     define = sub.add_parser("define", help="look a term up offline, no token needed", allow_abbrev=False,
                             epilog="Everything that is not --json or --en is the query, e.g. "
@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="copy the live database safely (SQLite online backup)")
     backup.add_argument("path", type=Path, help="the file to write")
     backup.add_argument("--force", action="store_true", help="replace the file if it exists")
+    sub.add_parser("reports", help="readers' 报错 reports on built-in terms: term, count, latest notes")
     return parser
 
 
@@ -163,6 +164,28 @@ def _backup(target: Path, force: bool) -> int:
     return 0
 
 
+def _reports() -> int:
+    """What readers reported about built-in terms, for whoever maintains data/."""
+    from bot.core.db import Database
+    from bot.core.reports import Reports
+
+    async def read() -> list:
+        db = await Database.open(database_setting())
+        try:
+            return await Reports(db).shipped()
+        finally:
+            await db.close()
+
+    reports = asyncio.run(read())
+    for report in reports:
+        print(f"{report.slug}\t{report.count}")
+        for note in report.notes:
+            print(f"  - {' '.join(note.split())}")
+    if not reports:
+        print("no reports")
+    return 0
+
+
 def _run() -> int:
     from bot.client import run_bot
     from bot.config import load_settings
@@ -186,6 +209,8 @@ def _dispatch(argv: list[str]) -> int:
             return _health()
         if args.command == "backup":
             return _backup(args.path, args.force)
+        if args.command == "reports":
+            return _reports()
         return _run()
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)

@@ -27,6 +27,7 @@ from bot.translator import ExtrasTranslator
 from bot.ui.cards import RelatedTermButton
 from bot.ui.cooldowns import cooldown_text
 from bot.ui.embeds import lang_of, reply_error
+from bot.ui.reports import EditReportedButton, ReportButton
 
 log = logging.getLogger("bot")
 GAP_FLUSH_SECONDS = 10.0
@@ -73,7 +74,7 @@ class LiandanBot(commands.Bot):
         self.gap_flusher.start()
         self.heartbeat.start()
         await self.tree.set_translator(ExtrasTranslator())
-        self.add_dynamic_items(RelatedTermButton)
+        self.add_dynamic_items(RelatedTermButton, ReportButton, EditReportedButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.dev_guild_id:

@@ -14,6 +14,7 @@ from bot.core.guild_settings import GuildSettingsStore
 from bot.core.moderation import GuildGlossary
 from bot.core.privacy import Privacy
 from bot.core.proposals import Proposals
+from bot.core.reports import Reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class Services:
     settings: GuildSettingsStore  # per-server settings
     daily: DailyStore  # term-of-the-day schedule and ledger
     privacy: Privacy  # forgetting a server: 30 days after the bot leaves, or on request
+    reports: Reports  # readers' 报错 reports of a wrong card
 
     @classmethod
     def create(cls, glossary: Glossary) -> Services:
@@ -38,6 +40,7 @@ class Services:
             settings=GuildSettingsStore(db),
             daily=DailyStore(db),
             privacy=Privacy(glossary, gaps),
+            reports=Reports(db),
         )
 
     async def close(self) -> None:

@@ -11,6 +11,7 @@ from bot.core.i18n import localize, register, t
 from bot.core.store import StoredTerm
 from bot.ui.cooldowns import CARD_BUTTONS
 from bot.ui.embeds import NO_PINGS, card_to_embed, clip_label, guild_of, lang_of, reply_error
+from bot.ui.reports import ReportButton
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
@@ -30,16 +31,16 @@ async def card_message(
     bot: LiandanBot, stored: StoredTerm, interaction: discord.Interaction, *, header: str = "",
     deletable_by: int | None = None,
 ) -> tuple[discord.Embed, discord.ui.View]:
-    """The embed and related-term buttons for one term, as seen in this server (in the reader's
-    language). With deletable_by, a public card also gets a 删除 button only that user may use."""
+    """The embed and buttons for one term, as seen in this server (in the reader's language): related
+    terms, 报错 on the last row, and with deletable_by a 删除 button only that user may use."""
     glossary = bot.services.glossary
     guild_id, lang = guild_of(interaction), lang_of(interaction)
     card = await glossary.card(stored, guild_id, lang=lang, header=header)
     related = [(slug, localize(name, lang)) for slug, name in await glossary.related_names(stored.term, guild_id)]
-    if deletable_by is None:
-        return card_to_embed(card), related_view(related)
     view = related_view(related[: BUTTONS_PER_ROW * LAST_ROW])
-    view.add_item(DeleteCardButton(deletable_by, t("card.delete", lang)))
+    view.add_item(ReportButton(stored.term.id, t("report.button", lang), row=LAST_ROW))
+    if deletable_by is not None:
+        view.add_item(DeleteCardButton(deletable_by, t("card.delete", lang)))
     return card_to_embed(card), view
 
 

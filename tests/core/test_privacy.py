@@ -39,6 +39,7 @@ async def fill(services: Services, guild_id: int) -> None:
     config = DailyConfig(guild_id, 9, parse_time("09:00"), "Asia/Shanghai", active_since=LEFT)
     await services.daily.configure(config)
     await services.daily.claim(guild_id, date(2026, 3, 1), LORA, 0)
+    await services.reports.add(guild_id, MEMBER, zhalu.id, shipped=False, note="写错了", now=LEFT)
     await services.privacy.left(guild_id, LEFT)
 
 
