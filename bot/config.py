@@ -32,7 +32,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True, slots=True)
 class Settings:
     token: str | None
-    database_path: Path
+    database_path: Path | str  # a SQLite file, or a postgresql:// URL
     data_dir: Path
     dev_guild_id: int | None
     log_level: str
@@ -57,16 +57,29 @@ class Settings:
         return self.token
 
 
-def database_path_from_url(url: str) -> Path:
-    """Only SQLite for now; the URL form leaves room for other back ends."""
+def database_path_from_url(url: str) -> Path | str:
+    """SQLite's file (a Path), or a PostgreSQL URL kept as it is (a str, any libpq URL)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return url
     prefix = "sqlite:///"
     if not url.startswith(prefix) or len(url) == len(prefix):
-        raise ConfigError(f"DATABASE_URL must look like sqlite:///path/to/file.db, got {url!r}.")
+        raise ConfigError(
+            "DATABASE_URL must look like sqlite:///path/to/file.db or postgresql://user:pass@host:port/db,"
+            f" got {_redacted(url)!r}."
+        )
     return Path(url[len(prefix):])
 
 
-def default_health_file(database_path: Path) -> Path:
-    """The heartbeat lives next to the database, so one volume holds all the bot's state."""
+def _redacted(url: str) -> str:
+    """A URL fit for an error message: any password replaced."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def default_health_file(database_path: Path | str) -> Path:
+    """The heartbeat lives next to the database, so one volume holds all the bot's state
+    (with PostgreSQL, in var/ of the working directory)."""
+    if isinstance(database_path, str):
+        return Path("var") / HEARTBEAT_NAME
     return database_path.parent / HEARTBEAT_NAME
 
 
@@ -92,7 +105,7 @@ def data_dir_setting() -> Path:
     return Path(_env("DATA_DIR")) if _env("DATA_DIR") else shipped_data_dir()
 
 
-def database_setting() -> Path:
+def database_setting() -> Path | str:
     return database_path_from_url(_env("DATABASE_URL") or DEFAULT_DATABASE_URL)
 
 

@@ -14,13 +14,21 @@ from bot.core.glossary import Glossary
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data"
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.postgres"]
 
 
 @pytest.fixture
-async def glossary(tmp_path: Path):
-    """The real shipped glossary, synced into a fresh SQLite file under tmp_path."""
-    g, _ = await Glossary.open(tmp_path / "glossary.db", DATA_DIR)
+def database_target(tmp_path: Path):
+    """Where `glossary` lives: a SQLite file under tmp_path. A module that tests both backends
+    overrides this with `backend_target` (tests/support/postgres.py), giving [sqlite] and
+    [postgres] variants of each of its tests."""
+    return tmp_path / "glossary.db"
+
+
+@pytest.fixture
+async def glossary(database_target):
+    """The real shipped glossary in a fresh database (SQLite unless the module says otherwise)."""
+    g, _ = await Glossary.open(database_target, DATA_DIR)
     try:
         yield g
     finally:

@@ -71,8 +71,8 @@ class DailyStore:
         """Reserve a day for one post; False if it was already claimed (by this or an earlier run)."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "INSERT OR IGNORE INTO daily_posts (guild_id, local_date, slug, cycle, status)"
-                " VALUES (?, ?, ?, ?, 'pending')",
+                "INSERT INTO daily_posts (guild_id, local_date, slug, cycle, status)"
+                " VALUES (?, ?, ?, ?, 'pending') ON CONFLICT DO NOTHING",
                 (guild_id, day.isoformat(), slug, cycle),
             )
             return cursor.rowcount == 1
@@ -80,8 +80,8 @@ class DailyStore:
     async def skip(self, guild_id: int, day: date, reason: str) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT OR IGNORE INTO daily_posts (guild_id, local_date, slug, cycle, status, error)"
-                " VALUES (?, ?, '', -1, 'skipped', ?)",
+                "INSERT INTO daily_posts (guild_id, local_date, slug, cycle, status, error)"
+                " VALUES (?, ?, '', -1, 'skipped', ?) ON CONFLICT DO NOTHING",
                 (guild_id, day.isoformat(), reason),
             )
 
@@ -90,7 +90,7 @@ class DailyStore:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE daily_posts SET status = ?, message_id = ?, error = ?, attempts = attempts + 1,"
-                " next_attempt_at = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+                f" next_attempt_at = ?, updated_at = {self.db.NOW}"
                 " WHERE guild_id = ? AND local_date = ?",
                 (status, message_id, error, next_attempt_at.isoformat() if next_attempt_at else None,
                  guild_id, day.isoformat()),

@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -40,6 +42,11 @@ class Database:
     isolation_level=None hands transaction control to us, so each write is exactly
     one BEGIN IMMEDIATE … COMMIT and a crash leaves either the old or the new state.
     """
+
+    dialect = "sqlite"
+    # The current instant in the form every timestamp column holds (the PostgreSQL backend: now()).
+    NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    IntegrityError = sqlite3.IntegrityError
 
     def __init__(self, conn: aiosqlite.Connection, path: Path | None):
         self.conn = conn
@@ -84,6 +91,13 @@ class Database:
         async with self.conn.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
+    async def iterate(self, sql: str, params: tuple | dict = (), batch: int = 1000) -> AsyncIterator[Any]:
+        """Rows streamed `batch` at a time, never all at once."""
+        async with self.conn.execute(sql, params) as cursor:
+            while rows := await cursor.fetchmany(batch):
+                for row in rows:
+                    yield row
+
     async def schema_version(self) -> int:
         row = await self.fetchone("SELECT MAX(version) FROM schema_migrations")
         return int(row[0] or 0)
@@ -111,3 +125,16 @@ class Database:
                     if self.conn.in_transaction:
                         await self.conn.execute("ROLLBACK")
                     raise
+
+
+async def open_database(target: str | Path) -> Any:
+    """The database a URL or path names: `postgresql://…` (or `postgres://…`) opens PostgreSQL,
+    `sqlite:///path` or a plain path opens SQLite. Both have the surface the modules use."""
+    text = str(target)
+    if text.startswith(("postgresql://", "postgres://")):
+        from bot.core.db_postgres import PostgresDatabase
+
+        return await PostgresDatabase.open(text)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///"):]
+    return await Database.open(text if text == ":memory:" else Path(text))

@@ -79,6 +79,44 @@ class SqliteFullText:
         return [r[0] for r in rows]
 
 
+# The text the PostgreSQL trigram index covers (migrations_postgres/0700_fulltext.sql indexes
+# exactly this expression; a query must repeat it to use the index).
+PG_DOCUMENT = "(term || ' ' || en || ' ' || aliases || ' ' || summary || ' ' || definition || ' ' || example)"
+
+
+def like_pattern(text: str) -> str:
+    """A substring pattern for ILIKE, with LIKE's own wildcards taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class PostgresFullText:
+    """pg_trgm on PostgreSQL: ILIKE over the indexed document. From three characters on, the GIN
+    trigram index narrows the rows; one or two characters have no trigram, so ILIKE scans, and (as
+    on SQLite) that path takes the first matches unranked. Ranked: a hit in the name, then aliases,
+    then summary, then definition or example; names from the search index lead anyway."""
+
+    _RANKED = (
+        f"SELECT uid FROM terms WHERE {PG_DOCUMENT} ILIKE :p"
+        " ORDER BY CASE WHEN term || ' ' || en ILIKE :p THEN 0 WHEN aliases ILIKE :p THEN 1"
+        " WHEN summary ILIKE :p THEN 2 ELSE 3 END, uid LIMIT :limit"
+    )
+    _SHORT = f"SELECT uid FROM terms WHERE {PG_DOCUMENT} ILIKE :p LIMIT :limit"
+
+    def __init__(self, db):
+        self.db = db
+
+    async def candidates(self, query: str, guild_id: int) -> list[int]:
+        short = len(query.replace(" ", "")) < 3
+        rows = await self.db.fetchall(self._SHORT if short else self._RANKED,
+                                      {"p": like_pattern(query), "limit": MAX_RESULTS})
+        return [r[0] for r in rows]
+
+
+def backend_for(db) -> FullTextBackend:
+    """The full-text backend for the database's dialect."""
+    return PostgresFullText(db) if getattr(db, "dialect", "sqlite") == "postgresql" else SqliteFullText(db)
+
+
 async def search(
     backend: FullTextBackend,
     query: str,

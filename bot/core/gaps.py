@@ -41,7 +41,7 @@ class Gaps:
                 async with self.db.transaction() as conn:
                     await conn.executemany(
                         "INSERT INTO lookup_misses (guild_id, query, count) VALUES (?, ?, ?)"
-                        " ON CONFLICT (guild_id, query) DO UPDATE SET count = count + excluded.count",
+                        " ON CONFLICT (guild_id, query) DO UPDATE SET count = lookup_misses.count + excluded.count",
                         [(g, q, n) for (g, q), n in batch.items()],
                     )
             except BaseException:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from bot.core import fulltext
 from bot.core.card import Card, build_card
-from bot.core.db import Database
+from bot.core.db import Database, open_database
 from bot.core.i18n import ZH
 from bot.core.loader import load_glossary
 from bot.core.matcher import Mention, TermMatcher, find_mentions
@@ -68,13 +68,13 @@ class Glossary:
         self.store = store
         self.index = index
         self._matchers: dict[int, TermMatcher] = {}  # guild (0: shipped) → its terms' matcher
-        self.fulltext: fulltext.FullTextBackend = fulltext.SqliteFullText(db)
+        self.fulltext: fulltext.FullTextBackend = fulltext.backend_for(db)
 
     @classmethod
     async def open(cls, database_path: str | Path, data_dir: str | Path) -> tuple[Glossary, SyncReport]:
         """Validate data/ first, so a broken file changes nothing in the database."""
         terms = load_glossary(data_dir)
-        db = await Database.open(database_path)
+        db = await open_database(database_path)
         try:
             store = TermStore(db)
             await store.rekey_if_stale()  # before the sync, which writes current keys anyway

@@ -33,7 +33,7 @@ class GuildSettingsStore:
         if unknown:
             raise KeyError(f"unknown settings: {sorted(unknown)}")
         async with self.db.transaction() as conn:
-            await conn.execute("INSERT OR IGNORE INTO guild_settings (guild_id) VALUES (?)", (guild_id,))
+            await conn.execute("INSERT INTO guild_settings (guild_id) VALUES (?) ON CONFLICT DO NOTHING", (guild_id,))
             for column, value in values.items():
                 await conn.execute(f"UPDATE guild_settings SET {column} = ? WHERE guild_id = ?", (value, guild_id))
         return await self.get(guild_id)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,11 +141,11 @@ class GuildGlossary:
         name = (own.term.term if own and not own.deleted else shipped.term.term)  # type: ignore[union-attr]
         async with self.db.transaction() as conn:
             if own is not None and not own.deleted:
-                await conn.execute("UPDATE terms SET deleted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE uid = ?",
+                await conn.execute(f"UPDATE terms SET deleted_at = {self.db.NOW} WHERE uid = ?",
                                    (own.uid,))
                 await conn.execute("DELETE FROM term_names WHERE uid = ?", (own.uid,))
             if shipped is not None:
-                await conn.execute("INSERT OR IGNORE INTO hidden_terms (guild_id, slug) VALUES (?, ?)",
+                await conn.execute("INSERT INTO hidden_terms (guild_id, slug) VALUES (?, ?) ON CONFLICT DO NOTHING",
                                    (guild_id, slug))
             await self._revision(conn, guild_id, slug, "remove", actor_id, None)
         if own is not None and not own.deleted:
@@ -166,7 +165,7 @@ class GuildGlossary:
                 await conn.execute("DELETE FROM hidden_terms WHERE guild_id = ? AND slug = ?", (guild_id, slug))
                 if own is not None and not own.deleted:
                     await conn.execute(
-                        "UPDATE terms SET deleted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE uid = ?", (own.uid,)
+                        f"UPDATE terms SET deleted_at = {self.db.NOW} WHERE uid = ?", (own.uid,)
                     )
                     await conn.execute("DELETE FROM term_names WHERE uid = ?", (own.uid,))
                 await self._revision(conn, guild_id, slug, "restore", actor_id, shipped.term.to_dict())
@@ -209,7 +208,7 @@ class GuildGlossary:
         try:
             async with self.db.transaction() as conn:
                 for term in terms:
-                    uid = await self._upsert_row(conn, term_values(term), insert_only=new_rows)
+                    uid = await self._upsert_row(conn, term_values(term), self.db.NOW, insert_only=new_rows)
                     await conn.execute("DELETE FROM term_names WHERE uid = ?", (uid,))
                     for norm in dict.fromkeys(k for k in (normalize(n) for n in term.names) if k):
                         await conn.execute("INSERT INTO term_names (guild_id, norm, uid) VALUES (?, ?, ?)",
@@ -217,7 +216,7 @@ class GuildGlossary:
                     await conn.execute("DELETE FROM hidden_terms WHERE guild_id = ? AND slug = ?", (guild_id, term.id))
                     await self._revision(conn, guild_id, term.id, action, actor_id, term.to_dict())
                     uids.append(uid)
-        except sqlite3.IntegrityError:
+        except self.db.IntegrityError:
             raise await self._name_taken(guild_id, terms) from None
         written = []
         for term, uid in zip(terms, uids, strict=True):
@@ -229,11 +228,11 @@ class GuildGlossary:
         return written
 
     @staticmethod
-    async def _upsert_row(conn, values: dict, *, insert_only: bool = False) -> int:
+    async def _upsert_row(conn, values: dict, now: str, *, insert_only: bool = False) -> int:
         on_conflict = "" if insert_only else (
             " ON CONFLICT (guild_id, slug) DO UPDATE SET "
             + ", ".join(f"{k} = excluded.{k}" for k in values if k not in ("guild_id", "slug"))
-            + ", deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+            + f", deleted_at = NULL, updated_at = {now}"
         )
         cursor = await conn.execute(
             f"INSERT INTO terms ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})"

@@ -36,10 +36,10 @@ class Proposals:
         payload = term.to_dict()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "INSERT INTO suggestions (guild_id, user_id, payload) VALUES (?, ?, ?)",
+                "INSERT INTO suggestions (guild_id, user_id, payload) VALUES (?, ?, ?) RETURNING id",
                 (guild_id, user_id, json.dumps(payload, ensure_ascii=False)),
             )
-            proposal_id = cursor.lastrowid
+            proposal_id = (await cursor.fetchone())[0]
         return Proposal(proposal_id, guild_id, user_id, payload, "pending")
 
     async def get(self, proposal_id: int) -> Proposal | None:

@@ -136,7 +136,7 @@ class TermStore:
                     updated += 1
                     sets = ", ".join(f"{k} = :{k}" for k in values)
                     await conn.execute(
-                        f"UPDATE terms SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+                        f"UPDATE terms SET {sets}, updated_at = {self.db.NOW}"
                         " WHERE guild_id = :guild_id AND slug = :slug",
                         values,
                     )
@@ -180,9 +180,9 @@ class TermStore:
     @staticmethod
     async def _rename(conn: aiosqlite.Connection, guild_id: int, uid: int, names: list[str]) -> None:
         """A server term's names under today's normalisation. Two names that now fold alike keep
-        the first owner (INSERT OR IGNORE): a re-key never fails start-up."""
+        the first owner (ON CONFLICT DO NOTHING): a re-key never fails start-up."""
         for norm in dict.fromkeys(k for k in map(normalize, names) if k):
-            await conn.execute("INSERT OR IGNORE INTO term_names (guild_id, norm, uid) VALUES (?, ?, ?)",
+            await conn.execute("INSERT INTO term_names (guild_id, norm, uid) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                                (guild_id, norm, uid))
 
     async def active_terms(self) -> list[StoredTerm]:
@@ -192,12 +192,11 @@ class TermStore:
     async def index_rows(self) -> AsyncIterator[tuple[IndexEntry, TermKeys]]:
         """Every active term as the search index needs it, streamed: no definitions, and
         never every row at once, so a 100k-term start-up stays small."""
-        async with self.db.conn.execute(
-            "SELECT uid, guild_id, slug, term, en, priority, search_keys FROM terms WHERE deleted_at IS NULL"
-        ) as cursor:
-            while rows := await cursor.fetchmany(_INDEX_BATCH):
-                for row in rows:
-                    yield IndexEntry(*row[:6]), TermKeys.deserialize(row[6])
+        async for row in self.db.iterate(
+            "SELECT uid, guild_id, slug, term, en, priority, search_keys FROM terms WHERE deleted_at IS NULL",
+            batch=_INDEX_BATCH,
+        ):
+            yield IndexEntry(*row[:6]), TermKeys.deserialize(row[6])
 
     async def hidden(self) -> list[tuple[int, str]]:
         """(guild, slug) of every shipped term a server has hidden."""

@@ -50,7 +50,7 @@ def test_dotenv_file_is_read(clean_env, tmp_path):
 @pytest.mark.parametrize(
     ("key", "value", "needle"),
     [
-        ("DATABASE_URL", "postgres://x", "sqlite:///"),
+        ("DATABASE_URL", "mysql://x", "sqlite:///"),
         ("DEV_GUILD_ID", "my-server", "DEV_GUILD_ID"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
         ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
@@ -71,3 +71,13 @@ def test_missing_or_malformed_token_is_refused(clean_env, token):
         clean_env.setenv("DISCORD_TOKEN", token)
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
         load_settings(env_file=None).require_token()
+
+
+def test_postgres_url_is_kept_whole_and_a_bad_url_hides_its_password(clean_env):
+    url = "postgresql://liandan:secret@db.internal:5432/liandan?host=/run/postgresql"
+    clean_env.setenv("DATABASE_URL", url)
+    assert load_settings(env_file=None).database_path == url
+    clean_env.setenv("DATABASE_URL", "mysql://u:hunter2@h/db")
+    with pytest.raises(ConfigError) as exc:
+        load_settings(env_file=None)
+    assert "hunter2" not in str(exc.value)

@@ -18,7 +18,8 @@ from bot.core.daily import (
 )
 from bot.core.daily_service import DailyService, PostFailedTemporarily, PostRejected
 from bot.core.daily_store import DailyStore
-from bot.core.db import Database
+from bot.core.db import open_database
+from tests.support.postgres import BACKENDS
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -116,9 +117,11 @@ class Recorder:
         return len(self.posts)
 
 
-@pytest.fixture
-async def service(tmp_path):
-    db = await Database.open(tmp_path / "d.db")
+@pytest.fixture(params=BACKENDS)
+async def service(request, tmp_path):
+    """The daily service on each backend ([sqlite], [postgres])."""
+    target = tmp_path / "d.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    db = await open_database(target)
     recorder = Recorder()
     svc = DailyService(DailyStore(db), lambda guild_id: {"a", "b", "c"}, recorder)
     svc.recorder = recorder
@@ -165,3 +168,18 @@ async def test_daily_server_errors_back_off_and_retry_within_the_day(service):
     assert len(service.recorder.posts) == 1
     (record,) = await service.store.posts(1)
     assert record.status == "sent" and record.attempts == 2
+
+
+async def test_daily_claim_is_exactly_once_across_two_connections(service, tmp_path):
+    """Two processes that wrongly run one shard both try to claim a day: the database picks one."""
+    import asyncio
+
+    other = DailyStore(await open_database(service.store.db.path or service.store.db.url))
+    try:
+        day = date(2026, 3, 1)
+        results = await asyncio.gather(*(store.claim(1, day, "a", 0) for store in (service.store, other) * 3))
+        assert sorted(results) == [False] * 5 + [True]
+        (record,) = await other.posts(1)
+        assert (record.local_date, record.status) == (day, "pending")
+    finally:
+        await other.db.close()

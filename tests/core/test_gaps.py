@@ -2,8 +2,16 @@
 
 import contextlib
 
+import pytest
+
 from bot.core.gaps import Gaps
 from tests.core.test_moderation import G1, G2
+
+
+@pytest.fixture
+def database_target(backend_target):
+    """Every test here runs on SQLite and on PostgreSQL ([sqlite] / [postgres])."""
+    return backend_target
 
 
 async def test_gaps_count_normalised_misses_per_server(glossary):
@@ -18,7 +26,8 @@ async def test_gaps_count_normalised_misses_per_server(glossary):
 async def test_pending_counts_survive_a_failed_flush(glossary):
     gaps = Gaps(glossary.db)
     gaps.record(G1, "foo")
-    await glossary.db.conn.execute("DROP TABLE lookup_misses")
+    async with glossary.db.transaction() as conn:
+        await conn.execute("DROP TABLE lookup_misses")
     with contextlib.suppress(Exception):
         await gaps.flush()
     assert gaps.pending == 1  # kept for the next flush, not lost

@@ -1,4 +1,4 @@
-"""A server's own glossary, tested directly against SQLite and the live search index."""
+"""A server's own glossary, tested directly against each database backend and the live search index."""
 
 import asyncio
 import shutil
@@ -17,6 +17,12 @@ MOD = 7
 def raw(term="小黑", en="Our mascot", aliases=(), summary="本服务器的吉祥物。", definition="一只会画画的猫。", **kw):
     return {"term": term, "en": en, "aliases": list(aliases), "category": "slang", "summary": summary,
             "definition": definition, **kw}
+
+
+@pytest.fixture
+def database_target(backend_target):
+    """Every test here runs on SQLite and on PostgreSQL ([sqlite] / [postgres])."""
+    return backend_target
 
 
 @pytest.fixture
@@ -99,14 +105,15 @@ async def test_bad_input_is_refused_and_changes_nothing(guilds):
     assert await guilds.own_terms(G1) == []
 
 
-async def test_a_reload_of_shipped_data_keeps_servers_terms(guilds, glossary, tmp_path):
+async def test_a_reload_of_shipped_data_keeps_servers_terms(guilds, glossary, database_target):
     from bot.core.glossary import Glossary
     from tests.conftest import DATA_DIR
 
     await guilds.add(G1, raw(), MOD)
     await guilds.remove(G1, "zhalu", MOD)
-    await glossary.store.db.conn.execute("DELETE FROM meta")  # force a full re-sync, as after an upgrade
-    reopened, report = await Glossary.open(glossary.db.path, DATA_DIR)
+    async with glossary.db.transaction() as conn:
+        await conn.execute("DELETE FROM meta")  # force a full re-sync, as after an upgrade
+    reopened, report = await Glossary.open(database_target, DATA_DIR)
     try:
         assert not report.skipped
         assert (await reopened.define("小黑", G1)).status == "found"
@@ -140,14 +147,14 @@ def shipped_update(tmp_path, change) -> Path:
     raise AssertionError("zhalu is not in data/")
 
 
-async def test_a_shipped_update_never_touches_a_servers_term_that_already_has_its_name(guilds, glossary, tmp_path):
+async def test_a_shipped_update_never_touches_a_servers_term_that_already_has_its_name(guilds, database_target, tmp_path):
     """Upgrades add shipped names a server may already use: start-up still works, the server's term
     still wins in its server, and a moderator can still edit it."""
     from bot.core.glossary import Glossary
 
     ours = await guilds.add(G1, raw(term="我们的炉", aliases=["新名字"]), MOD)
     data = shipped_update(tmp_path, lambda t: t["aliases"].append("新名字"))
-    upgraded, report = await Glossary.open(glossary.db.path, data)
+    upgraded, report = await Glossary.open(database_target, data)
     try:
         assert report.updated >= 1
         assert (await upgraded.define("新名字", G1)).term.uid == ours.uid  # the server's term wins here
@@ -159,14 +166,15 @@ async def test_a_shipped_update_never_touches_a_servers_term_that_already_has_it
         await upgraded.close()
 
 
-async def test_moderators_see_when_the_original_of_their_override_changed(guilds, glossary, tmp_path):
+async def test_moderators_see_when_the_original_of_their_override_changed(guilds, glossary, database_target, tmp_path):
     from bot.core.glossary import Glossary
 
     await guilds.edit(G1, "zhalu", raw(term="炸炉", definition="我们的说法。"), MOD)
     assert await guilds.shipped_update(G1, "zhalu") is None
-    await glossary.db.conn.execute("UPDATE terms SET updated_at = '2000-01-01T00:00:00Z' WHERE guild_id = ?", (G1,))
+    async with glossary.db.transaction() as conn:
+        await conn.execute("UPDATE terms SET updated_at = '2000-01-01T00:00:00Z' WHERE guild_id = ?", (G1,))
     data = shipped_update(tmp_path, lambda t: t.update(priority=3))
-    upgraded, _ = await Glossary.open(glossary.db.path, data)
+    upgraded, _ = await Glossary.open(database_target, data)
     try:
         assert await GuildGlossary(upgraded).shipped_update(G1, "zhalu") is not None
         assert await GuildGlossary(upgraded).shipped_update(G2, "zhalu") is None  # G2 has no override

@@ -1,7 +1,15 @@
 """Members' proposals: decided once."""
 
+import pytest
+
 from bot.core.proposals import Proposals
 from tests.core.test_moderation import G1, MOD, raw
+
+
+@pytest.fixture
+def database_target(backend_target):
+    """Every test here runs on SQLite and on PostgreSQL ([sqlite] / [postgres])."""
+    return backend_target
 
 
 async def test_a_proposal_is_decided_once(glossary):

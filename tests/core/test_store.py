@@ -5,9 +5,11 @@ import sqlite3
 
 import pytest
 
-from bot.core.db import Database, migration_scripts
+from bot.core.db import Database, migration_scripts, open_database
+from bot.core.db_postgres import migration_scripts as pg_migration_scripts
 from bot.core.models import Category, Term
 from bot.core.store import TermStore, term_values
+from tests.support.postgres import BACKENDS
 
 
 def make(slug: str, definition: str = "定义。", **kw) -> Term:
@@ -15,18 +17,35 @@ def make(slug: str, definition: str = "定义。", **kw) -> Term:
                 definition=definition, sources=["seed:x"], **kw)
 
 
-@pytest.fixture
-async def store(tmp_path):
-    db = await Database.open(tmp_path / "nested" / "dir" / "g.db")
+@pytest.fixture(params=BACKENDS)
+async def store(request, tmp_path):
+    """An empty database of each backend: [sqlite] a new file in a new folder, [postgres] a new database."""
+    target = tmp_path / "nested" / "dir" / "g.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    db = await open_database(target)
     yield TermStore(db)
     await db.close()
 
 
-async def test_database_directory_is_created_in_wal_mode_with_all_migrations(store, tmp_path):
-    assert (tmp_path / "nested" / "dir" / "g.db").exists()
-    row = await store.db.fetchone("PRAGMA journal_mode")
-    assert row[0] == "wal"
-    assert await store.db.schema_version() == migration_scripts()[-1][0]
+async def test_database_directory_is_created_in_wal_mode_with_all_migrations(tmp_path):
+    db = await Database.open(tmp_path / "nested" / "dir" / "g.db")
+    try:
+        assert (tmp_path / "nested" / "dir" / "g.db").exists()
+        row = await db.fetchone("PRAGMA journal_mode")
+        assert row[0] == "wal"
+        assert await db.schema_version() == migration_scripts()[-1][0]
+    finally:
+        await db.close()
+
+
+async def test_every_migration_is_applied_and_recorded(store):
+    scripts = migration_scripts() if store.db.dialect == "sqlite" else pg_migration_scripts()
+    rows = await store.db.fetchall("SELECT version, name FROM schema_migrations ORDER BY version")
+    assert [(r[0], r[1]) for r in rows] == [(v, n) for v, n, _ in scripts]
+
+
+def test_every_sqlite_migration_has_a_postgres_mirror():
+    """Both backends carry the same schema versions, so a feature's table exists on either."""
+    assert [(v, n) for v, n, _ in migration_scripts()] == [(v, n) for v, n, _ in pg_migration_scripts()]
 
 
 async def test_first_sync_adds_then_unchanged_data_is_skipped(store):
@@ -89,3 +108,19 @@ async def test_reopening_applies_no_migration_twice(tmp_path):
     assert versions == sorted(set(versions))
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+async def test_two_processes_opening_one_new_postgres_database_migrate_it_once(postgres_url):
+    """The advisory lock: concurrent start-ups wait for each other, and each version is applied once."""
+    import asyncio
+
+    from bot.core.db_postgres import PostgresDatabase
+
+    first, second = await asyncio.gather(PostgresDatabase.open(postgres_url), PostgresDatabase.open(postgres_url))
+    try:
+        versions = [r[0] for r in await first.fetchall("SELECT version FROM schema_migrations")]
+        assert versions == [v for v, _, _ in pg_migration_scripts()]
+        assert await second.schema_version() == versions[-1]
+    finally:
+        await first.close()
+        await second.close()

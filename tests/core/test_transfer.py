@@ -8,6 +8,12 @@ from tests.core.test_moderation import G1, G2, MOD, raw
 
 
 @pytest.fixture
+def database_target(backend_target):
+    """Every test here runs on SQLite and on PostgreSQL ([sqlite] / [postgres])."""
+    return backend_target
+
+
+@pytest.fixture
 async def guilds(glossary):
     return GuildGlossary(glossary)
 

@@ -1,0 +1,2 @@
+-- PostgreSQL mirror of migrations/0400_checked.sql.
+ALTER TABLE terms ADD COLUMN checked TEXT NOT NULL DEFAULT '';
