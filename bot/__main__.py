@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|define|check|health|backup]`; see `python -m bot --help`."""
+"""Command line: `python -m bot [run|define|check|health|backup|migrate-db]`; see `python -m bot --help`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ examples:
   python -m bot check                     validate the glossary YAML
   python -m bot health                    is the running bot connected? (for Docker HEALTHCHECK)
   python -m bot backup var/backup.db      consistent copy of the live database
+  python -m bot migrate-db --from sqlite:///var/glossary.db --to postgresql://u:p@host/liandan
+                                          copy a SQLite deployment into PostgreSQL and verify it
 
 exit codes:
   0    ok; define found the term; health: heartbeat is fresh
@@ -36,7 +38,7 @@ exit codes:
 
 environment (also read from .env in the current folder):
   DISCORD_TOKEN   bot token; only run needs it
-  DATABASE_URL    sqlite:///var/glossary.db (run, backup; health's default folder)
+  DATABASE_URL    sqlite:///var/glossary.db or postgresql://… (run, backup; health's default folder)
   DATA_DIR        glossary YAML folder; default: the glossary shipped with the package
   DEV_GUILD_ID    sync commands to this one server instantly (run)
   LOG_LEVEL       DEBUG, INFO (default), WARNING, ERROR, CRITICAL (run)
@@ -51,7 +53,7 @@ environment (also read from .env in the current folder):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="炼丹词典 — AIGC glossary bot",
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", metavar="{run,define,check,health,backup,reports}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,define,check,health,backup,reports,migrate-db}")
     sub.add_parser("run", help="run the Discord bot (default)")
     define = sub.add_parser("define", help="look a term up offline, no token needed", allow_abbrev=False,
                             epilog="Everything that is not --json or --en is the query, e.g. "
@@ -66,7 +68,28 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("path", type=Path, help="the file to write")
     backup.add_argument("--force", action="store_true", help="replace the file if it exists")
     sub.add_parser("reports", help="readers' 报错 reports on built-in terms: term, count, latest notes")
+    migrate = sub.add_parser("migrate-db", help="copy a SQLite deployment into PostgreSQL and verify it")
+    migrate.add_argument("--from", dest="source", required=True, help="sqlite:///path/to/glossary.db")
+    migrate.add_argument("--to", dest="target", required=True, help="postgresql://user:pass@host:port/db")
     return parser
+
+
+def _migrate_db(source: str, target: str) -> int:
+    from bot.core.migrate_db import MigrationError, copy_database
+
+    if source.startswith("sqlite:///") and not Path(source[len("sqlite:///"):]).is_file():
+        print(f"no SQLite database at {source}", file=sys.stderr)
+        return 2
+    try:
+        reports = asyncio.run(copy_database(source, target))
+    except MigrationError as exc:
+        print(f"migrate-db failed: {exc}", file=sys.stderr)
+        return 1
+    for r in reports:
+        print(f"{r.table:<16} {r.rows:>8} rows  {r.copied:>8} copied  sha256 {r.checksum[:16]}")
+    print(f"verified: {len(reports)} tables, {sum(r.rows for r in reports)} rows identical in the target"
+          f" ({sum(r.copied for r in reports)} copied by this run)")
+    return 0
 
 
 def define_words(tokens: list[str]) -> tuple[list[str], set[str]]:
@@ -155,6 +178,9 @@ def _backup(target: Path, force: bool) -> int:
     from bot.backup import BackupError, backup_database
 
     source = database_setting()
+    if isinstance(source, str):  # a PostgreSQL URL: its own tools back it up
+        print("备份失败 / backup failed: DATABASE_URL is PostgreSQL; back it up with pg_dump", file=sys.stderr)
+        return 1
     try:
         report = backup_database(source, target, force=force)
     except BackupError as exc:
@@ -211,6 +237,8 @@ def _dispatch(argv: list[str]) -> int:
             return _backup(args.path, args.force)
         if args.command == "reports":
             return _reports()
+        if args.command == "migrate-db":
+            return _migrate_db(args.source, args.target)
         return _run()
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)

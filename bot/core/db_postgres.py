@@ -28,6 +28,7 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|:([A-Za-z_]\w*)")
 _MIGRATION_LOCK = 0x6C69616E  # pg_advisory_xact_lock key: "lian"
 _ROWCOUNT = re.compile(r"(\d+)$")
+_RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES|SHOW)\b|\bRETURNING\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -129,7 +130,7 @@ class Connection:
 
     async def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
         text, args = bind(sql, params)
-        if re.search(r"\bRETURNING\b", text, re.IGNORECASE):
+        if _RETURNS_ROWS.search(text):
             rows = await self.raw.fetch(text, *args)
             return Cursor(rows, len(rows))
         status = await self.raw.execute(text, *args) if args else await self.raw.execute(text)
