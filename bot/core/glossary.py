@@ -81,13 +81,24 @@ class Glossary:
             report = await store.sync_shipped(terms)
             glossary = cls(db, store, SearchIndex())
             await glossary.rebuild_index()
+            await glossary._follow_other_processes()
         except BaseException:
             await db.close()
             raise
         return glossary, report
 
     async def close(self) -> None:
+        if getattr(self, "_sync", None) is not None:
+            await self._sync.stop()
         await self.db.close()
+
+    async def _follow_other_processes(self) -> None:
+        """On PostgreSQL other bot processes may write too: follow their changes (index_sync.py)."""
+        if getattr(self.db, "dialect", "sqlite") == "postgresql":
+            from bot.core.index_sync import IndexSync
+
+            self._sync = IndexSync(self, self.db.url)
+            await self._sync.start()
 
     async def rebuild_index(self) -> None:
         """The index from the database: terms, then what each server has hidden."""
@@ -123,6 +134,13 @@ class Glossary:
         for slug in hidden:
             self.index.unhide(guild_id, slug)
         self._matchers.pop(guild_id, None)
+
+    def forget(self, uid: int) -> None:
+        """Drop a term known only by uid (removed, or written elsewhere and gone)."""
+        entry = self.index.get(uid)
+        if entry is not None:
+            self.index.remove(uid)
+            self._matcher(entry.guild_id).discard(uid)
 
     async def search_text(self, query: str, guild_id: int = SHIPPED) -> list[IndexEntry]:
         """/search: terms whose name, aliases, summary, definition or example contain the query."""
