@@ -55,13 +55,14 @@ class LiandanTree(app_commands.CommandTree):
 
 
 class LiandanBot(commands.Bot):
-    def __init__(self, settings: Settings, glossary: Glossary, *, clock: Clock | None = None):
+    def __init__(self, settings: Settings, glossary: Glossary, *, clock: Clock | None = None, **shard_options):
         super().__init__(
             command_prefix=commands.when_mentioned,  # slash commands only; no message content intent
             intents=discord.Intents.default(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=LiandanTree,
             help_command=None,
+            **shard_options,
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -111,6 +112,21 @@ class LiandanBot(commands.Bot):
             await self.services.gaps.flush()  # counts taken before the stop are kept
 
 
+class ShardedLiandanBot(LiandanBot, commands.AutoShardedBot):
+    """The same bot on discord.py's AutoShardedClient: SHARD_COUNT shards in all, SHARD_IDS of them here."""
+
+    def __init__(self, settings: Settings, glossary: Glossary, *, clock: Clock | None = None):
+        plan = settings.shards
+        super().__init__(settings, glossary, clock=clock, shard_count=plan.count,
+                         shard_ids=list(plan.ids) if plan.ids is not None else None)
+
+
+def make_bot(settings: Settings, glossary: Glossary) -> LiandanBot:
+    """One process, one connection unless SHARD_COUNT asks for shards."""
+    cls = ShardedLiandanBot if settings.shards.count else LiandanBot
+    return cls(settings, glossary)
+
+
 async def _connect(bot: LiandanBot, token: str, stop: asyncio.Event) -> None:
     """Wait for Discord (retrying with backoff), log in, and run until the bot is closed."""
     if not await wait_until_reachable(discord.http.Route.BASE, stop):
@@ -158,7 +174,7 @@ async def _serve(settings: Settings, token: str) -> None:
         gc.collect()
         gc.freeze()
         try:
-            async with LiandanBot(settings, glossary) as bot:
+            async with make_bot(settings, glossary) as bot:
                 await _run_until_stopped(bot, token, stop)
         finally:
             await _close_database(glossary)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
+
+from bot.core.shards import ShardPlan, parse_shards
 
 DEFAULT_DATABASE_URL = "sqlite:///var/glossary.db"
 HEARTBEAT_NAME = "heartbeat"
@@ -41,6 +43,7 @@ class Settings:
     health_file: Path | None = None
     metrics_port: int | None = None  # Prometheus endpoint; None keeps it off
     metrics_host: str = "0.0.0.0"  # all interfaces, for containers; 127.0.0.1 keeps it on the machine
+    shards: ShardPlan = field(default_factory=ShardPlan)  # SHARD_COUNT / SHARD_IDS; unset: one process
 
     @property
     def heartbeat_path(self) -> Path:
@@ -160,4 +163,12 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         health_file=Path(_env("HEALTH_FILE")) if _env("HEALTH_FILE") else None,
         metrics_port=_metrics_port(),
         metrics_host=_env("METRICS_HOST") or "0.0.0.0",
+        shards=_shards(),
     )
+
+
+def _shards() -> ShardPlan:
+    try:
+        return parse_shards(_env("SHARD_COUNT"), _env("SHARD_IDS"))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None

@@ -58,7 +58,8 @@ class Daily(
         self.bot = bot
         self.glossary = bot.services.glossary
         self.store = bot.services.daily
-        self.service = DailyService(self.store, self.glossary.visible_slugs, self._post)
+        self.service = DailyService(self.store, self.glossary.visible_slugs, self._post,
+                                    owns=lambda guild_id: bot.settings.shards.owns(guild_id))
         self._tick_lock = asyncio.Lock()
 
     async def cog_load(self) -> None:

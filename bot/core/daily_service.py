@@ -44,13 +44,16 @@ class DailyStatus:
 
 
 class DailyService:
-    def __init__(self, store: DailyStore, pool: Pool, poster: Poster):
+    def __init__(self, store: DailyStore, pool: Pool, poster: Poster, owns: Callable[[int], bool] = lambda g: True):
         self.store = store
         self.pool = pool
         self.poster = poster
+        self.owns = owns  # is the server on one of this process's shards? (shards.py)
 
     async def tick(self, now: datetime) -> None:
         for config in await self.store.enabled_configs():
+            if not self.owns(config.guild_id):
+                continue
             try:
                 await self.run_guild(config, now)
             except Exception:  # one broken server must not stop the others
