@@ -282,8 +282,12 @@ class DiscordState:
         self.users: dict[int, User] = {}  # people outside every server the fake knows
         self.private_channels: dict[int, PrivateChannel] = {}  # DMs and group DMs people act in
 
-    def add_guild(self, name: str, *, bot_installed: bool = True) -> Guild:
-        guild = Guild(self, snowflake(), name, bot_installed=bot_installed)
+    def add_guild(self, name: str, *, bot_installed: bool = True, shard: tuple[int, int] | None = None) -> Guild:
+        """A new server; `shard=(id, count)` picks an id that Discord would route to that shard."""
+        guild_id = snowflake()
+        while shard is not None and (guild_id >> 22) % shard[1] != shard[0]:
+            guild_id = snowflake() + (1 << 22)
+        guild = Guild(self, guild_id, name, bot_installed=bot_installed)
         self.guilds[guild.id] = guild
         return guild
 

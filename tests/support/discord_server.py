@@ -107,6 +107,9 @@ class DiscordServer:
         self._retry_after = 0.01
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
+        # Sharded bots (identify with a shard count above 1): one connection per shard, no resume modelled.
+        self._shards: dict[int, tuple[web.WebSocketResponse, int]] = {}  # shard id → (connection, shard count)
+        self.moved: dict[int, int] = {}  # guild id → shard its events go to instead (a reshard or failover)
         self._session: str | None = None  # the bot's gateway session, while it may still resume
         self._missed: list[dict] = []  # events sent while the bot was disconnected, replayed on resume
         self._refuse_resume = False
@@ -207,8 +210,28 @@ class DiscordServer:
     def connected(self) -> bool:
         return self._ws is not None and not self._ws.closed
 
+    def shards_connected(self) -> set[int]:
+        return {sid for sid, (ws, _) in self._shards.items() if not ws.closed}
+
+    def _shard_socket(self, event: str, data: dict) -> web.WebSocketResponse | None:
+        """As Discord routes: a server's events go to shard (guild_id >> 22) % shard_count, the rest to shard 0."""
+        guild = data.get("guild_id") or (data.get("id") if event.startswith("GUILD_") else None)
+        if guild and int(guild) in self.moved and self.moved[int(guild)] in self._shards:
+            return self._shards[self.moved[int(guild)]][0]
+        for sid, (ws, count) in self._shards.items():
+            if not ws.closed and ((int(guild) >> 22) % count == sid if guild else sid == 0):
+                return ws
+        return None
+
     async def dispatch(self, event: str, data: dict) -> None:
-        """Send the connected bot one gateway event; while it is away mid-session, keep it for the resume."""
+        """Send the connected bot one gateway event; while it is away mid-session, keep it for the resume.
+        With sharded connections, the event goes to the shard that owns its server."""
+        if self._shards:
+            ws = self._shard_socket(event, data)
+            assert ws is not None, "no connected shard owns this event"
+            self._seq += 1
+            await ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
+            return
         self._seq += 1
         payload = {"op": 0, "t": event, "s": self._seq, "d": data}
         if self._session is not None and (self._ws is None or self._resuming):
@@ -221,6 +244,9 @@ class DiscordServer:
         """The bot stopped: its session ends."""
         self._session = None
         self._missed = []
+        for ws, _ in list(self._shards.values()):
+            await ws.close()
+        self._shards.clear()
         await self.drop_gateway()
 
     async def drop_gateway(self, *, code: int = 4000, resumable: bool = True) -> None:
@@ -247,6 +273,10 @@ class DiscordServer:
             op = message.get("op")
             if op == 1:  # heartbeat
                 await ws.send_json({"op": 11})
+            elif op == 2 and (message["d"].get("shard") or (0, 1))[1] > 1:  # identify as one of several shards
+                shard_id, count = message["d"]["shard"]
+                self._shards[shard_id] = (ws, count)
+                await self._ready_shard(ws, shard_id, count)
             elif op == 2:  # identify
                 await self._ready()
             elif op == 6:  # resume
@@ -265,6 +295,25 @@ class DiscordServer:
         self.replayed += len(missed)
         self.resumes += 1
         await self.dispatch("RESUMED", {})
+
+    async def _ready_shard(self, ws: web.WebSocketResponse, shard_id: int, count: int) -> None:
+        """READY and GUILD_CREATE for the servers on this shard only."""
+        state = self.state
+        mine = [g for g in state.guilds.values() if (g.id >> 22) % count == shard_id]
+
+        async def send(event: str, data: dict) -> None:
+            self._seq += 1
+            await ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
+
+        await send("READY", {
+            "v": 10, "user": state.bot_user.payload(), "session_id": f"fake-shard-{shard_id}",
+            "resume_gateway_url": self.gateway_url, "guilds": [{"id": str(g.id), "unavailable": True} for g in mine],
+            "application": {"id": str(state.app_id), "flags": 0}, "private_channels": [], "relationships": [],
+            "shard": [shard_id, count],
+        })
+        for guild in mine:
+            await send("GUILD_CREATE", guild.payload())
+        self.identified.set()
 
     async def _ready(self) -> None:
         state = self.state
@@ -317,6 +366,10 @@ class DiscordServer:
             return _error("Unknown User", 10013)
         channel_id = self.state.dm_channel(user)
         return _json({"id": str(channel_id), "type": DM_CHANNEL, "recipients": [user.payload()], "last_message_id": None})
+
+    async def _gateway_bot(self, request, body):
+        return _json({"url": self.gateway_url, "shards": 1,
+                      "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
 
     async def _me(self, request, body):
         return _json(self.state.bot_user.payload())
@@ -473,6 +526,7 @@ class DiscordServer:
         return _json(message)
 
     _routes: ClassVar[list] = [
+        ("GET", r"/gateway/bot", _gateway_bot),
         ("GET", r"/users/@me", _me),
         ("POST", r"/users/@me/channels", _open_dm),
         ("GET", r"/users/(\d+)", _get_user),

@@ -156,10 +156,11 @@ class Driver:
         await self.server.close_gateway()
 
     # --- the world -----------------------------------------------------------------
-    def add_guild(self, name: str = "AI 绘画交流", *, bot_installed: bool = True) -> Guild:
+    def add_guild(self, name: str = "AI 绘画交流", *, bot_installed: bool = True,
+                  shard: tuple[int, int] | None = None) -> Guild:
         """A server; with bot_installed=False the bot never hears of it and is reached there only
-        through a member's own install of the app."""
-        return self.state.add_guild(name, bot_installed=bot_installed)
+        through a member's own install of the app. `shard=(id, count)`: an id routed to that shard."""
+        return self.state.add_guild(name, bot_installed=bot_installed, shard=shard)
 
     def add_user(self, name: str) -> User:
         """Someone the bot shares no server with (e.g. who installed the app for themselves)."""
