@@ -115,3 +115,74 @@ async def test_shard_processes_post_each_servers_day_once_from_its_owner(shard_w
     finally:
         await db.close()
     assert fake.violations == []
+
+
+FORM = {"summary": "本服务器的吉祥物。", "definition": "一只会画画的猫。", "example": "今天又出图了。"}
+
+
+async def add_term(fake, guild, moderator, term: str, timeout: float = 10):
+    modal = await fake.slash(guild, moderator, "addterm", category="slang", timeout=timeout)
+    return await fake.submit_modal(modal, moderator, {"term": term, "names": f"{term} en", **FORM})
+
+
+async def test_shard_processes_a_term_added_through_one_is_found_through_the_other(shard_world):
+    from tests.support.fake_discord import MANAGE_GUILD, MEMBER_DEFAULT
+
+    fake, (p0, p1) = shard_world
+    guild = fake.add_guild("分片 0", shard=(0, 2))
+    guild.add_text_channel("炼丹房")
+    moderator = guild.add_member("版主", permissions=MEMBER_DEFAULT | MANAGE_GUILD)
+    member = guild.add_member("小白")
+    for p in (p0, p1):
+        await p.start()
+    card = await add_term(fake, guild, moderator, "跨进程词")  # through shard 0's process
+    assert card.embeds[0]["title"].startswith("跨进程词"), card.content
+    fake.server.moved[guild.id] = 1  # Discord now sends this server's events to shard 1's process
+
+    async def found_through_shard_1() -> bool:
+        reply = await fake.slash(guild, member, "define", term="跨进程词", timeout=10)
+        return bool(reply.embeds) and reply.embeds[0]["title"].startswith("跨进程词")
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + PATIENCE
+    while not await found_through_shard_1():
+        assert loop.time() < deadline, "the term never reached shard 1's process"
+        await asyncio.sleep(0.1)
+
+
+async def test_shard_processes_kill_9_mid_writes_loses_nothing_confirmed(shard_world, postgres_url):
+    from tests.support.fake_discord import MANAGE_GUILD, MEMBER_DEFAULT
+
+    fake, (p0, p1) = shard_world
+    guild = fake.add_guild("分片 0", shard=(0, 2))
+    guild.add_text_channel("炼丹房")
+    moderator = guild.add_member("版主", permissions=MEMBER_DEFAULT | MANAGE_GUILD)
+    await p0.start()
+    confirmed: list[str] = []
+
+    async def writer(n: int) -> None:
+        for i in range(40):
+            name = f"词{n}号{i}"
+            try:
+                card = await add_term(fake, guild, moderator, name, timeout=5)
+            except (AssertionError, TimeoutError):
+                return  # the process died under this write: not confirmed
+            if card.embeds and card.embeds[0]["title"].startswith(name):
+                confirmed.append(name)
+
+    writers = [asyncio.create_task(writer(n)) for n in range(3)]
+    await until(lambda: len(confirmed) >= 6, p0, "confirmed no writes")
+    p0.proc.send_signal(signal.SIGKILL)  # kill -9 while writes are in flight
+    await p0.proc.wait()
+    await asyncio.gather(*writers)
+
+    db = await open_database(postgres_url)
+    try:
+        rows = await db.fetchall("SELECT term FROM terms WHERE guild_id = ? AND deleted_at IS NULL", (guild.id,))
+        names = {r[0] for r in rows} if rows else set()
+        assert set(confirmed) <= names
+        revisions = await db.fetchone("SELECT COUNT(*) FROM term_revisions WHERE guild_id = ?", (guild.id,))
+        assert revisions[0] == len(names)  # each stored term has its one 'create' revision, nothing half-written
+    finally:
+        await db.close()
+    fake.server.violations.clear()  # interactions left unanswered by the killed process are expected
