@@ -153,7 +153,7 @@ async def test_shard_processes_a_term_added_through_one_is_found_through_the_oth
 async def test_shard_processes_kill_9_mid_writes_loses_nothing_confirmed(shard_world, postgres_url):
     from tests.support.fake_discord import MANAGE_GUILD, MEMBER_DEFAULT
 
-    fake, (p0, p1) = shard_world
+    fake, (p0, _p1) = shard_world
     guild = fake.add_guild("分片 0", shard=(0, 2))
     guild.add_text_channel("炼丹房")
     moderator = guild.add_member("版主", permissions=MEMBER_DEFAULT | MANAGE_GUILD)
