@@ -79,28 +79,26 @@ class SqliteFullText:
         return [r[0] for r in rows]
 
 
-# The text the PostgreSQL trigram index covers (migrations_postgres/0700_fulltext.sql indexes
-# exactly this expression; a query must repeat it to use the index).
-PG_DOCUMENT = "(term || ' ' || en || ' ' || aliases || ' ' || summary || ' ' || definition || ' ' || example)"
 
 
 def like_pattern(text: str) -> str:
-    """A substring pattern for ILIKE, with LIKE's own wildcards taken literally."""
+    """A substring pattern for LIKE, with LIKE's own wildcards taken literally."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 class PostgresFullText:
-    """pg_trgm on PostgreSQL: ILIKE over the indexed document. From three characters on, the GIN
-    trigram index narrows the rows; one or two characters have no trigram, so ILIKE scans, and (as
-    on SQLite) that path takes the first matches unranked. Ranked: a hit in the name, then aliases,
-    then summary, then definition or example; names from the search index lead anyway."""
+    """pg_trgm on PostgreSQL: LIKE over `fts_doc`, the lower-cased document (0700_fulltext.sql).
+    From three characters on, its GIN trigram index narrows the rows; one or two characters have no
+    trigram, so LIKE scans, and (as on SQLite) that path takes the first matches unranked. Ranked: a
+    hit in the name, then aliases, then summary, then definition or example; names from the search
+    index lead anyway."""
 
     _RANKED = (
-        f"SELECT uid FROM terms WHERE {PG_DOCUMENT} ILIKE :p"
-        " ORDER BY CASE WHEN term || ' ' || en ILIKE :p THEN 0 WHEN aliases ILIKE :p THEN 1"
-        " WHEN summary ILIKE :p THEN 2 ELSE 3 END, uid LIMIT :limit"
+        "SELECT uid FROM terms WHERE fts_doc LIKE :p"
+        " ORDER BY CASE WHEN lower(term || ' ' || en) LIKE :p THEN 0 WHEN lower(aliases) LIKE :p THEN 1"
+        " WHEN lower(summary) LIKE :p THEN 2 ELSE 3 END, uid LIMIT :limit"
     )
-    _SHORT = f"SELECT uid FROM terms WHERE {PG_DOCUMENT} ILIKE :p LIMIT :limit"
+    _SHORT = "SELECT uid FROM terms WHERE fts_doc LIKE :p LIMIT :limit"
 
     def __init__(self, db):
         self.db = db
@@ -108,7 +106,7 @@ class PostgresFullText:
     async def candidates(self, query: str, guild_id: int) -> list[int]:
         short = len(query.replace(" ", "")) < 3
         rows = await self.db.fetchall(self._SHORT if short else self._RANKED,
-                                      {"p": like_pattern(query), "limit": MAX_RESULTS})
+                                      {"p": like_pattern(query.lower()), "limit": MAX_RESULTS})
         return [r[0] for r in rows]
 
 
