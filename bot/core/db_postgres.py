@@ -122,13 +122,32 @@ class Cursor:
         return list(self._rows)
 
 
+class _Pending:
+    """What execute() returns: awaited, or used as `async with conn.execute(…) as cursor`, as aiosqlite allows."""
+
+    def __init__(self, coro):
+        self._coro = coro
+
+    def __await__(self):
+        return self._coro.__await__()
+
+    async def __aenter__(self) -> Cursor:
+        return await self._coro
+
+    async def __aexit__(self, *exc) -> None:
+        return None
+
+
 class Connection:
     """A pooled connection inside one transaction, with the aiosqlite calls the modules use."""
 
     def __init__(self, conn: asyncpg.Connection):
         self.raw = conn
 
-    async def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
+    def execute(self, sql: str, params: Sequence | dict = ()) -> _Pending:
+        return _Pending(self._execute(sql, params))
+
+    async def _execute(self, sql: str, params: Sequence | dict) -> Cursor:
         text, args = bind(sql, params)
         if _RETURNS_ROWS.search(text):
             rows = await self.raw.fetch(text, *args)
