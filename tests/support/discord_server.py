@@ -299,7 +299,7 @@ class DiscordServer:
     async def _ready_shard(self, ws: web.WebSocketResponse, shard_id: int, count: int) -> None:
         """READY and GUILD_CREATE for the servers on this shard only."""
         state = self.state
-        mine = [g for g in state.guilds.values() if (g.id >> 22) % count == shard_id]
+        mine = [g for g in state.guilds.values() if g.bot_installed and (g.id >> 22) % count == shard_id]
 
         async def send(event: str, data: dict) -> None:
             self._seq += 1
