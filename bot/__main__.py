@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|define|check|health|backup|migrate-db]`; see `python -m bot --help`."""
+"""Command line: `python -m bot [run|define|check|health|backup|reports|migrate-db]`; see `python -m bot --help`."""
 
 from __future__ import annotations
 
@@ -192,11 +192,11 @@ def _backup(target: Path, force: bool) -> int:
 
 def _reports() -> int:
     """What readers reported about built-in terms, for whoever maintains data/."""
-    from bot.core.db import Database
+    from bot.core.db import open_database
     from bot.core.reports import Reports
 
     async def read() -> list:
-        db = await Database.open(database_setting())
+        db = await open_database(database_setting())
         try:
             return await Reports(db).shipped()
         finally:
