@@ -25,11 +25,6 @@ def database_target(backend_target):
     return backend_target
 
 
-@pytest.fixture
-async def guilds(glossary):
-    return GuildGlossary(glossary)
-
-
 async def test_added_terms_are_searchable_at_once_and_only_in_their_server(guilds, glossary):
     stored = await guilds.add(G1, raw(aliases=["xiaohei"]), MOD)
     assert (await glossary.define("小黑", G1)).term.uid == stored.uid

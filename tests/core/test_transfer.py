@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.moderation import GuildGlossary, TermError
+from bot.core.moderation import TermError
 from bot.core.transfer import apply_import, export_yaml, plan_import
 from tests.core.test_moderation import G1, G2, MOD, raw
 
@@ -11,11 +11,6 @@ from tests.core.test_moderation import G1, G2, MOD, raw
 def database_target(backend_target):
     """Every test here runs on SQLite and on PostgreSQL ([sqlite] / [postgres])."""
     return backend_target
-
-
-@pytest.fixture
-async def guilds(glossary):
-    return GuildGlossary(glossary)
 
 
 async def test_export_then_import_round_trips_and_diffs(guilds):
