@@ -12,7 +12,7 @@ from bot.core import fulltext
 from bot.core.card import Card, build_card
 from bot.core.db import Database, open_database
 from bot.core.i18n import ZH
-from bot.core.loader import load_glossary
+from bot.core.loader import parse_data_files, raw_digest, read_data_files
 from bot.core.matcher import Mention, TermMatcher, find_mentions
 from bot.core.models import SHIPPED, Term
 from bot.core.normalize import normalize
@@ -72,13 +72,24 @@ class Glossary:
 
     @classmethod
     async def open(cls, database_path: str | Path, data_dir: str | Path) -> tuple[Glossary, SyncReport]:
-        """Validate data/ first, so a broken file changes nothing in the database."""
-        terms = load_glossary(data_dir)
+        """Sync data/ into the database, then index it.
+
+        When data/ is byte-for-byte what the last sync stored, nothing is parsed at all. Otherwise
+        it is validated in full before anything is written, so a broken file changes no term.
+        """
+        files = read_data_files(data_dir)
+        digest = raw_digest(files)
         db = await open_database(database_path)
         try:
             store = TermStore(db)
-            await store.rekey_if_stale()  # before the sync, which writes current keys anyway
-            report = await store.sync_shipped(terms)
+            if await store.shipped_raw_digest() == digest:
+                report = SyncReport(skipped=True, unchanged=await store.count())
+                await store.rekey_if_stale()
+            else:
+                terms = parse_data_files(files)
+                del files  # the raw bytes are not needed past here (up to tens of MB at scale)
+                await store.rekey_if_stale()  # before the sync, which writes current keys anyway
+                report = await store.sync_shipped(terms, raw_digest=digest)
             glossary = cls(db, store, SearchIndex())
             await glossary.rebuild_index()
             await glossary._follow_other_processes()

@@ -17,7 +17,7 @@ from bot.core.models import Category, Term
 from bot.core.normalize import hidden_characters, normalize, visible_form
 from bot.core.sources import source_problem
 from bot.core.text import clip
-from bot.core.yaml_guard import MAX_BYTES, GuardedLoader
+from bot.core.yaml_guard import MAX_BYTES, guarded_loader
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _CHECKED = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
@@ -53,12 +53,40 @@ class _Located:
     field_lines: dict[str, int]
 
 
-def load_glossary(data_dir: str | Path) -> list[Term]:
-    """Every term in data_dir/*.yaml, or GlossaryError listing every problem found."""
+def read_data_files(data_dir: str | Path) -> list[tuple[str, bytes]]:
+    """(path, raw bytes) of every glossary file in data_dir, in name order."""
     files = sorted(p for p in Path(data_dir).glob("*.yaml") if not p.name.startswith("_"))
     if not files:
         raise GlossaryError([Problem(str(data_dir), 0, "", "no *.yaml glossary files found")])
-    return parse_documents(((str(p), p.read_text(encoding="utf-8")) for p in files), strict=True)
+    return [(str(p), p.read_bytes()) for p in files]
+
+
+def raw_digest(files: Iterable[tuple[str, bytes]]) -> str:
+    """Digest of the files' names and raw bytes: equal means data/ is byte-for-byte unchanged."""
+    digest = hashlib.sha256()
+    for path, data in files:
+        name = Path(path).name.encode()
+        digest.update(len(name).to_bytes(4, "big") + name + len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def parse_data_files(files: Iterable[tuple[str, bytes]]) -> list[Term]:
+    """Terms from read_data_files(), validated with the shipped data's strict rules."""
+    return parse_documents(((path, _decode(path, data)) for path, data in files), strict=True)
+
+
+def _decode(path: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GlossaryError([Problem(path, line, "", "the file is not valid UTF-8")]) from None
+
+
+def load_glossary(data_dir: str | Path) -> list[Term]:
+    """Every term in data_dir/*.yaml, or GlossaryError listing every problem found."""
+    return parse_data_files(read_data_files(data_dir))
 
 
 def parse_documents(
@@ -105,7 +133,7 @@ def _parse_file(
         return []
     loader = None
     try:
-        loader = GuardedLoader(text)  # the reader already refuses some characters here
+        loader = guarded_loader(text)  # the reader already refuses some characters here
         root = loader.get_single_node()
         if root is None:
             return []

@@ -20,6 +20,7 @@ from bot.core.search import IndexEntry
 log = logging.getLogger(__name__)
 
 _SHIPPED_HASH = "shipped_glossary_hash"
+_SHIPPED_RAW = "shipped_raw_digest"  # digest of data/*.yaml bytes: equal means nothing to parse
 _KEYS_VERSION = "search_keys_version"
 _INDEX_BATCH = 1000
 TERM_COLUMNS = (
@@ -97,14 +98,27 @@ class TermStore:
     def __init__(self, db: Database):
         self.db = db
 
-    async def sync_shipped(self, terms: Sequence[Term]) -> SyncReport:
+    async def shipped_raw_digest(self) -> str | None:
+        """The raw-bytes digest of the data/ files last synced (None before the first sync)."""
+        row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (_SHIPPED_RAW,))
+        return row["value"] if row else None
+
+    async def _set_meta(self, conn: aiosqlite.Connection, key: str, value: str) -> None:
+        await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)"
+                           " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    async def sync_shipped(self, terms: Sequence[Term], *, raw_digest: str | None = None) -> SyncReport:
         """Make the guild_id = 0 rows equal to `terms`, in one transaction.
 
-        Rows owned by a server are never read or written here.
+        raw_digest (of the files `terms` came from) is stored with the content hash, so the next
+        start-up can skip parsing byte-identical files. Rows owned by a server are never touched.
         """
         digest = content_hash(terms)
         row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (_SHIPPED_HASH,))
         if row is not None and row["value"] == digest:
+            if raw_digest is not None:  # same terms, different bytes (a comment, say)
+                async with self.db.transaction() as conn:
+                    await self._set_meta(conn, _SHIPPED_RAW, raw_digest)
             return SyncReport(skipped=True, unchanged=len(terms))
 
         existing = {
@@ -140,11 +154,9 @@ class TermStore:
                         " WHERE guild_id = :guild_id AND slug = :slug",
                         values,
                     )
-            await conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (_SHIPPED_HASH, digest),
-            )
+            await self._set_meta(conn, _SHIPPED_HASH, digest)
+            if raw_digest is not None:
+                await self._set_meta(conn, _SHIPPED_RAW, raw_digest)
         report = SyncReport(
             skipped=False, added=added, updated=updated,
             removed=len(existing.keys() - wanted.keys()), unchanged=unchanged,

@@ -32,3 +32,43 @@ class GuardedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_OPENS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSES = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _fast_path_is_safe(text: str) -> bool:
+    """True when libyaml parses `text` without an error, an alias or nesting deeper than MAX_DEPTH.
+
+    libyaml's composer can't be hooked like GuardedLoader.compose_node, and it recurses in C,
+    so the event stream (flat, cheap in C, never expanding an alias) is checked first.
+    """
+    open_collections = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, _NODE_EVENTS):
+                if open_collections + 1 > MAX_DEPTH:
+                    return False
+                if isinstance(event, _OPENS):
+                    open_collections += 1
+            elif isinstance(event, _CLOSES):
+                open_collections -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                return False
+    except (yaml.YAMLError, UnicodeError, ValueError):
+        return False
+    return True
+
+
+def guarded_loader(text: str) -> yaml.SafeLoader:
+    """A loader for `text` that refuses aliases and deep nesting, naming the line.
+
+    libyaml (CSafeLoader) when it is installed and the event scan finds nothing to refuse;
+    otherwise GuardedLoader, which also reports any problem exactly as it always has.
+    Both compose nodes with start marks (line numbers) and construct with SafeConstructor.
+    """
+    if yaml.__with_libyaml__ and _fast_path_is_safe(text):
+        return yaml.CSafeLoader(text)  # type: ignore[return-value]
+    return GuardedLoader(text)
