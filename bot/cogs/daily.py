@@ -59,6 +59,7 @@ class Daily(
         self.glossary = bot.services.glossary
         self.store = bot.services.daily
         self.service = DailyService(self.store, self.glossary.visible_slugs, self._post,
+                                    pool_version=self.glossary.pool_version,
                                     owns=lambda guild_id: bot.settings.shards.owns(guild_id))
         self._tick_lock = asyncio.Lock()
 

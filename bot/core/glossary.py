@@ -200,6 +200,10 @@ class Glossary:
     def visible_slugs(self, guild_id: int) -> set[str]:
         return self.index.visible_slugs(guild_id)
 
+    def pool_version(self, guild_id: int) -> tuple[int, int, int]:
+        """Changes whenever visible_slugs(guild_id) may have changed."""
+        return self.index.pool_version(guild_id)
+
     async def by_slug(self, slug: str, guild_id: int) -> StoredTerm | None:
         uid = self.visible_uid(slug, guild_id)
         return await self.store.get(uid) if uid is not None else None

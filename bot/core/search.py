@@ -143,6 +143,7 @@ class SearchIndex:
         self._popular: dict[int, RankedEntries] = {}
         self._boost: dict[int, int] = {}  # uid → extra popularity (lookup counts, later); empty today
         self._shipped_slugs: set[str] = set()  # so a server's pool costs its size, not the index's
+        self._versions: dict[int, int] = defaultdict(int)  # guild (0: shipped) → writes so far
         self._bulk = False
         self._pending_written = array("I")  # kids of names and spellings not yet in _by_text
         self._pending_names = array("I")    # kids of names not yet in _by_tail and the n-grams
@@ -197,12 +198,19 @@ class SearchIndex:
         elif self._uid_by_slug.get((0, entry.slug)) is None:
             self._shipped_slugs.discard(entry.slug)
         self._ranked(entry.guild_id).remove(entry)
+        self._versions[entry.guild_id] += 1
 
     def hide(self, guild_id: int, slug: str) -> None:
         self._hidden[guild_id].add(slug)
+        self._versions[guild_id] += 1
 
     def unhide(self, guild_id: int, slug: str) -> None:
         self._hidden[guild_id].discard(slug)
+        self._versions[guild_id] += 1
+
+    def pool_version(self, guild_id: int) -> tuple[int, int, int]:
+        """Changes whenever what this server can see may have changed (a write here, or shipped)."""
+        return id(self), self._versions.get(0, 0), self._versions.get(guild_id, 0)
 
     def _insert(self, entry: IndexEntry, keys: TermKeys) -> None:
         # Hot at start-up (once per term, 100k+ times): all of a term's keys are claimed in one
@@ -233,6 +241,7 @@ class SearchIndex:
         else:
             self._shipped_slugs.add(entry.slug)
         self._ranked(entry.guild_id).add(entry, bulk=self._bulk)
+        self._versions[entry.guild_id] += 1
 
     def _place_pending(self, *, resort: bool) -> None:
         """Orders and n-grams the keys added since the last call that are not placed yet.
