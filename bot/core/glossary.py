@@ -17,7 +17,7 @@ from bot.core.matcher import Mention, TermMatcher, find_mentions
 from bot.core.models import SHIPPED, Term
 from bot.core.normalize import normalize
 from bot.core.search import IndexEntry, SearchIndex
-from bot.core.store import StoredTerm, SyncReport, TermStore
+from bot.core.store import StoredTerm, SyncReport, TermStore, stored_raw_digest
 
 log = logging.getLogger(__name__)
 
@@ -79,16 +79,16 @@ class Glossary:
         """
         files = read_data_files(data_dir)
         digest = raw_digest(files)
+        # Parsed before the database opens: a broken file stops everything before any write.
+        terms = None if stored_raw_digest(database_path) == digest else parse_data_files(files)
+        del files  # the raw bytes are not needed past here (tens of MB at scale)
         db = await open_database(database_path)
         try:
             store = TermStore(db)
-            if await store.shipped_raw_digest() == digest:
+            await store.rekey_if_stale()  # before the sync, which writes current keys anyway
+            if terms is None:
                 report = SyncReport(skipped=True, unchanged=await store.count())
-                await store.rekey_if_stale()
             else:
-                terms = parse_data_files(files)
-                del files  # the raw bytes are not needed past here (up to tens of MB at scale)
-                await store.rekey_if_stale()  # before the sync, which writes current keys anyway
                 report = await store.sync_shipped(terms, raw_digest=digest)
             glossary = cls(db, store, SearchIndex())
             await glossary.rebuild_index()

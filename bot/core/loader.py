@@ -73,7 +73,23 @@ def raw_digest(files: Iterable[tuple[str, bytes]]) -> str:
 
 def parse_data_files(files: Iterable[tuple[str, bytes]]) -> list[Term]:
     """Terms from read_data_files(), validated with the shipped data's strict rules."""
-    return parse_documents(((path, _decode(path, data)) for path, data in files), strict=True)
+    located, problems, broken = _parse_part(list(files))
+    return _finish(located, problems, broken, check_related=True, known_ids=frozenset())
+
+
+def _parse_part(files: list[tuple[str, bytes]]) -> tuple[list[_Located], list[Problem], set[str]]:
+    """Each file's located terms and problems, before the checks across files."""
+    problems: list[Problem] = []
+    located: list[_Located] = []
+    broken: set[str] = set()
+    for path, data in files:
+        try:
+            text = _decode(path, data)
+        except GlossaryError as exc:
+            problems.extend(exc.problems)
+            continue
+        located.extend(_parse_file(path, text, problems, broken, strict=True))
+    return located, problems, broken
 
 
 def _decode(path: str, data: bytes) -> str:
@@ -106,6 +122,11 @@ def parse_documents(
     broken_ids: set[str] = set()  # ids of terms already reported, so `related` adds no follow-on errors
     for name, text in documents:
         located.extend(_parse_file(name, text, problems, broken_ids, strict=strict))
+    return _finish(located, problems, broken_ids, check_related=check_related, known_ids=known_ids)
+
+
+def _finish(located: list[_Located], problems: list[Problem], broken_ids: set[str], *,
+            check_related: bool, known_ids: frozenset[str]) -> list[Term]:
     _check_across(located, problems, check_related=check_related, known_ids=known_ids | broken_ids)
     if problems:
         raise GlossaryError(problems)
@@ -114,9 +135,14 @@ def parse_documents(
 
 def content_hash(terms: Iterable[Term]) -> str:
     """Stable digest of the glossary, so an unchanged data/ costs nothing at start-up."""
+    return content_hash_of(term_hash(term) for term in terms)
+
+
+def content_hash_of(term_hashes: Iterable[str]) -> str:
+    """content_hash from the terms' term_hash values, for callers that need those anyway."""
     digest = hashlib.sha256()
-    for term in terms:
-        digest.update(term_hash(term).encode())
+    for value in term_hashes:
+        digest.update(value.encode())
     return digest.hexdigest()
 
 

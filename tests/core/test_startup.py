@@ -68,3 +68,4 @@ async def test_a_comment_only_change_is_parsed_once_then_skipped(tmp_path, data,
     monkeypatch.setattr(glossary_module, "parse_data_files", _refuse_parsing)
     g, _ = await Glossary.open(tmp_path / "g.db", data)
     await g.close()
+
