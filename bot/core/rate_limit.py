@@ -1,8 +1,11 @@
-"""A sliding-window rate limiter: never more than `rate` starts in any window of `per` seconds.
+"""A rate limiter for bulk sends: evenly spaced starts, and never more than `rate` in any window.
 
 Discord allows a bot 50 requests per second across all routes; bulk sends (the daily posts) go
-through one of these so they stay under it with room for everything else the bot does.
-The clock and sleep are injectable, so tests count starts per window on simulated time.
+through one of these so they stay under it with room for everything else the bot does. Starts
+are spaced `per / rate` apart rather than let through in bursts, so jitter on the way to Discord
+can't bunch a whole window's requests into the next one; a sliding window of the last `rate`
+starts is the hard cap on top. The clock and sleep are injectable, so tests count starts per
+window on simulated time.
 """
 
 from __future__ import annotations
@@ -20,20 +23,21 @@ class SlidingWindowLimiter:
             raise ValueError("rate must be at least 1 and per positive")
         self.rate, self.per = rate, per
         self._clock, self._sleep = clock, sleep
-        self._starts: deque[float] = deque()
+        self._starts: deque[float] = deque()  # the last `rate` starts
+        self._next = float("-inf")  # the earliest the next start may be, for even spacing
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
-        """Wait until one more start keeps every window of `per` seconds at `rate` or fewer."""
-        async with self._lock:  # first come, first served; one waiter computes at a time
+        """Wait for this caller's turn; callers go first come, first served."""
+        async with self._lock:
             now = self._clock()
             starts = self._starts
-            while starts and starts[0] + self.per <= now:
+            free_at = starts[0] + self.per if len(starts) >= self.rate else now
+            at = max(now, self._next, free_at)
+            if at > now:
+                await self._sleep(at - now)
+                at = max(self._clock(), at)  # a timer waking a hair early still counts as `at`
+            if len(starts) >= self.rate:
                 starts.popleft()
-            if len(starts) < self.rate:
-                starts.append(now)
-                return
-            free_at = starts[0] + self.per  # when the oldest start leaves the window
-            await self._sleep(free_at - now)
-            starts.popleft()
-            starts.append(max(self._clock(), free_at))  # a timer waking a hair early still counts as free_at
+            starts.append(at)
+            self._next = at + self.per / self.rate
