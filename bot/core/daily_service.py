@@ -42,6 +42,11 @@ class PostFailedTemporarily(Exception):
 
 # (config, local day, term slug) → id of the message that was posted
 Poster = Callable[[DailyConfig, date, str], Awaitable[int]]
+# Optional split of a poster: prepare builds the message (database reads, the card) and returns a
+# send step that makes the one request; only the send waits for the rate limiter, so work of
+# varying length before it can't bunch requests on their way to Discord.
+Send = Callable[[], Awaitable[int]]
+Prepare = Callable[[DailyConfig, date, str], Awaitable[Send]]
 Pool = Callable[[int], set[str]]
 
 
@@ -54,13 +59,15 @@ class DailyStatus:
 
 
 class DailyService:
-    def __init__(self, store: DailyStore, pool: Pool, poster: Poster, *,
-                 pool_version: Callable[[int], Hashable] | None = None,
+    def __init__(self, store: DailyStore, pool: Pool, poster: Poster | None = None, *,
+                 prepare: Prepare | None = None, pool_version: Callable[[int], Hashable] | None = None,
                  owns: Callable[[int], bool] = lambda guild_id: True,
                  limiter: SlidingWindowLimiter | None = None, concurrency: int = CONCURRENT_POSTS):
         self.store = store
         self.pool = pool
-        self.poster = poster
+        if (poster is None) == (prepare is None):
+            raise ValueError("give either a poster or a prepare step")
+        self.prepare = prepare or _unprepared(poster)  # type: ignore[arg-type]
         self.picker = DailyPicker(pool, store.current_cycle, pool_version)
         self.limiter = limiter or SlidingWindowLimiter(SENDS_PER_SECOND, 1.0)
         self.concurrency = concurrency
@@ -129,8 +136,9 @@ class DailyService:
 
     async def _send(self, config: DailyConfig, day: date, slug: str, now: datetime, *, attempts: int) -> None:
         try:
+            send = await self.prepare(config, day, slug)
             await self.limiter.acquire()
-            message_id = await self.poster(config, day, slug)
+            message_id = await send()
         except PostRejected as exc:
             log.warning("guild %s: daily post rejected: %s", config.guild_id, exc)
             await self.store.finish(config.guild_id, day, status="failed", error=str(exc))
@@ -154,3 +162,10 @@ class DailyService:
     async def preview_slug(self, guild_id: int) -> str | None:
         picked = await self.picker.peek(guild_id)
         return picked[0] if picked else None
+
+
+def _unprepared(poster: Poster) -> Prepare:
+    async def prepare(config: DailyConfig, day: date, slug: str) -> Send:
+        return lambda: poster(config, day, slug)
+
+    return prepare

@@ -15,6 +15,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+CATCH_UP = 3
+
 
 class SlidingWindowLimiter:
     def __init__(self, rate: int, per: float = 1.0, *, clock: Callable[[], float] = time.monotonic,
@@ -33,11 +35,15 @@ class SlidingWindowLimiter:
             now = self._clock()
             starts = self._starts
             free_at = starts[0] + self.per if len(starts) >= self.rate else now
-            at = max(now, self._next, free_at)
-            if at > now:
-                await self._sleep(at - now)
-                at = max(self._clock(), at)  # a timer waking a hair early still counts as `at`
+            planned = max(now, self._next, free_at)
+            at = planned
+            if planned > now:
+                await self._sleep(planned - now)
+                at = max(self._clock(), planned)  # a timer waking a hair early still counts as planned
             if len(starts) >= self.rate:
                 starts.popleft()
             starts.append(at)
-            self._next = at + self.per / self.rate
+            # The next slot follows the planned one, so a late wake-up (a busy event loop) is made
+            # up, but by at most CATCH_UP slots at once: the cap above holds either way.
+            interval = self.per / self.rate
+            self._next = max(planned + interval, at - CATCH_UP * interval)
