@@ -31,11 +31,19 @@ def group_of(filename: str, function: str) -> str:
 
 
 def summarise_profile(path: Path) -> list[tuple[str, float]]:
-    """(group, share of self time), largest first."""
-    stats = pstats.Stats(str(path))
+    """(group, share of self time), largest first. A builtin's time (len, socket.send, …) goes to
+    the groups of the functions that called it, in proportion to what each call cost."""
+    stats = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
     totals: dict[str, float] = {}
-    for (filename, _line, function), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        group = group_of(filename, function)
-        totals[group] = totals.get(group, 0.0) + tottime
+    for (filename, _line, function), (_cc, _nc, tottime, _ct, callers) in stats.items():
+        if filename == "~" and callers:
+            weights = {caller: max(c[3], 1e-12) for caller, c in callers.items()}
+            whole = sum(weights.values())
+            for (c_file, _l, c_function), weight in weights.items():
+                group = group_of(c_file, c_function)
+                totals[group] = totals.get(group, 0.0) + tottime * weight / whole
+        else:
+            group = group_of(filename, function)
+            totals[group] = totals.get(group, 0.0) + tottime
     whole = sum(totals.values()) or 1.0
     return sorted(((g, t / whole) for g, t in totals.items()), key=lambda x: -x[1])

@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import sys
+import time
 
 
 def _use_std_json() -> None:
@@ -29,7 +30,7 @@ def _use_std_json() -> None:
 
 
 def _profile_on_signals(path: str) -> None:
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.thread_time)  # CPU of the event-loop thread, not time spent waiting
 
     def start(*_: object) -> None:
         profiler.enable()
