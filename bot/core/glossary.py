@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bot.core import fulltext
+from bot.core import fulltext, index_snapshot
 from bot.core.card import Card, build_card
 from bot.core.db import Database, open_database
 from bot.core.i18n import ZH
@@ -112,6 +112,21 @@ class Glossary:
             await self._sync.start()
 
     async def rebuild_index(self) -> None:
+        """The index as saved at the database's current generation, or built from the database."""
+        generation = await self.store.index_generation()
+        path = index_snapshot.snapshot_path(getattr(self.db, "path", None))  # SQLite only
+        index = index_snapshot.load(path, generation) if path and generation else None
+        if index is None:
+            index = await self._build_index()
+            if path and generation:
+                index_snapshot.save(path, generation, index)
+        else:
+            self._matchers = {}
+            for entry in index.entries():
+                self._matcher(entry.guild_id).add(entry.uid)
+        self.index = index
+
+    async def _build_index(self) -> SearchIndex:
         """The index from the database: terms, then what each server has hidden."""
         index = SearchIndex(expected_terms=await self.store.count_active())
         self._matchers = {}
@@ -121,7 +136,7 @@ class Glossary:
                 self._matcher(entry.guild_id).add(entry.uid)
         for guild_id, slug in await self.store.hidden():
             index.hide(guild_id, slug)
-        self.index = index
+        return index
 
     def _matcher(self, guild_id: int) -> TermMatcher:
         matcher = self._matchers.get(guild_id)

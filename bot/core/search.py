@@ -174,6 +174,10 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def entries(self) -> Iterable[IndexEntry]:
+        """Every term in the index (any server's)."""
+        return self._entries.values()
+
     def get(self, uid: int) -> IndexEntry | None:
         return self._entries.get(uid)
 

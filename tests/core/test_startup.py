@@ -69,3 +69,41 @@ async def test_a_comment_only_change_is_parsed_once_then_skipped(tmp_path, data,
     g, _ = await Glossary.open(tmp_path / "g.db", data)
     await g.close()
 
+
+
+def _refuse_building(self):
+    raise AssertionError("the index was rebuilt although nothing had changed")
+
+
+async def test_a_warm_start_loads_the_saved_index_until_a_write_makes_it_stale(tmp_path, data, monkeypatch):
+    from bot.core.moderation import GuildGlossary
+
+    g, _ = await Glossary.open(tmp_path / "g.db", data)
+    await g.close()
+    assert (tmp_path / "g.db.index").exists()
+    with monkeypatch.context() as patched:
+        patched.setattr(Glossary, "_build_index", _refuse_building)
+        g, _ = await Glossary.open(tmp_path / "g.db", data)
+    assert (await g.define("炸芦")).term.term.term == "炸炉"
+    assert [c.value for c in g.complete("", 5)] == [c.value for c in g.complete("", 0)]
+    await GuildGlossary(g).add(5, {"term": "小黑", "en": "Our mascot", "category": "slang",
+                                   "summary": "本服务器的吉祥物。", "definition": "一只猫。"}, 7)
+    await GuildGlossary(g).remove(5, "zhalu", 7)  # hides the shipped term in server 5
+    await g.close()
+    g, _ = await Glossary.open(tmp_path / "g.db", data)  # stale snapshot: rebuilt from SQLite
+    try:
+        assert (await g.define("小黑", 5)).status == "found"
+        assert (await g.define("炸炉", 5)).status != "found" and (await g.define("炸炉", 6)).status == "found"
+    finally:
+        await g.close()
+
+
+async def test_a_damaged_saved_index_is_ignored(tmp_path, data):
+    g, _ = await Glossary.open(tmp_path / "g.db", data)
+    await g.close()
+    (tmp_path / "g.db.index").write_bytes(b"\x80\x05garbage")
+    g, _ = await Glossary.open(tmp_path / "g.db", data)
+    try:
+        assert (await g.define("炸芦")).term.term.term == "炸炉"
+    finally:
+        await g.close()
