@@ -8,7 +8,7 @@ Sections (each run starts fresh bot processes; figures are medians over runs):
 - define: /define and autocomplete per second at 50 in flight; p50/p99 for hits, typos and misses;
   the bot process's CPU per interaction (user + system, all threads, from /proc);
 - json: the same with discord.py on the standard json module, to see what orjson (the `speed`
-  extra) buys; only meaningful when orjson is installed;
+  extra) buys; runs only when orjson is installed (`pip install orjson` to compare);
 - profile: where the bot's CPU goes during /define load (cProfile self time, grouped by module);
 - startup: first start (empty database) and warm restart (same database, data/ unchanged) at the
   shipped size, 10k and 100k terms, from process spawn to the gateway IDENTIFY (imports, data/,
@@ -295,12 +295,15 @@ def print_define(title: str, runs: list[dict]) -> None:
 
 async def startup_section(tmp: Path, sizes: list[str], runs: int) -> None:
     counts = {"shipped": 0, "10k": 10_000, "100k": 100_000}
-    results: dict[str, list[dict]] = {}
-    for label in sizes:
-        data_dir = write_data_dir(tmp / f"data-{label}", counts[label]) if counts[label] else REPO / "data"
-        results[label] = [await startup_run(tmp, data_dir, label, run) for run in range(runs)]
-        print(f"  {label}: " + "; ".join(f"first {r['first']:.2f} s, warm {r['warm']:.2f} s, {r['rss_mb']:.0f} MB"
-                                         for r in results[label]), flush=True)
+    dirs = {label: write_data_dir(tmp / f"data-{label}", counts[label]) if counts[label] else REPO / "data"
+            for label in sizes}
+    results: dict[str, list[dict]] = {label: [] for label in sizes}
+    for run in range(runs):  # sizes interleaved, so a noisy minute on this shared machine hits all of them
+        for label in sizes:
+            r = await startup_run(tmp, dirs[label], label, run)
+            results[label].append(r)
+            print(f"  run {run + 1}, {label}: first {r['first']:.2f} s, warm {r['warm']:.2f} s, "
+                  f"{r['rss_mb']:.0f} MB", flush=True)
     base = statistics.median(r["warm"] for r in results["shipped"]) if "shipped" in results else None
     print(f"\n## Start-up (median of {runs}; spawn → gateway IDENTIFY)")
     print("| terms | first start | warm restart | first / warm shipped | warm / warm shipped | RSS after warm start |")
@@ -322,7 +325,9 @@ async def main_async(args: argparse.Namespace) -> None:
         tmp = Path(name)
         if args.only in (None, "define"):
             print_define("Through discord.py", [await define_run(tmp, r, args.n) for r in range(args.runs)])
-        if args.only in (None, "json"):
+        if args.only in (None, "json") and not _has("orjson"):
+            print("\n(json section skipped: orjson is not installed, so discord.py uses json already)")
+        elif args.only in (None, "json"):
             print_define("Through discord.py, standard json",
                          [await define_run(tmp, r, args.n, BENCH_JSON="std") for r in range(args.runs)])
         if args.only in (None, "profile"):

@@ -14,6 +14,7 @@ from bot.core.db import Database, open_database
 from bot.core.i18n import ZH
 from bot.core.loader import parse_data_files, raw_digest, read_data_files
 from bot.core.matcher import Mention, TermMatcher, find_mentions
+from bot.core.memory import release_free_memory
 from bot.core.models import SHIPPED, Term
 from bot.core.normalize import normalize
 from bot.core.search import IndexEntry, SearchIndex
@@ -115,16 +116,20 @@ class Glossary:
         """The index as saved at the database's current generation, or built from the database."""
         generation = await self.store.index_generation()
         path = index_snapshot.snapshot_path(getattr(self.db, "path", None))  # SQLite only
+        if path is not None and await self.store.count_active() > index_snapshot.MAX_TERMS:
+            path = None  # past this size the saved index costs more memory than its speed is worth
         index = index_snapshot.load(path, generation) if path and generation else None
         if index is None:
             index = await self._build_index()
             if path and generation:
                 index_snapshot.save(path, generation, index)
         else:
+            self.index = index
             self._matchers = {}
             for entry in index.entries():
                 self._matcher(entry.guild_id).add(entry.uid)
         self.index = index
+        release_free_memory()
 
     async def _build_index(self) -> SearchIndex:
         """The index from the database: terms, then what each server has hidden."""

@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-CATCH_UP = 3
+CATCH_UP = 2
 
 
 class SlidingWindowLimiter:
