@@ -67,6 +67,7 @@ class DailyService:
         self.pool = pool
         if (poster is None) == (prepare is None):
             raise ValueError("give either a poster or a prepare step")
+        self.poster = poster
         self.prepare = prepare or _unprepared(poster)  # type: ignore[arg-type]
         self.picker = DailyPicker(pool, store.current_cycle, pool_version)
         self.limiter = limiter or SlidingWindowLimiter(SENDS_PER_SECOND, 1.0)

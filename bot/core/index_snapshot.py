@@ -1,7 +1,7 @@
 """The search index saved next to the database, so a warm restart loads it instead of rebuilding.
 
 A snapshot is used only when it was written at the database's current `index_generation` (every
-write to terms or hidden_terms moves that on, by trigger: migration 0510) and by the same shape of
+write to terms or hidden_terms moves that on, by trigger: migration 0910) and by the same shape of
 index (the attribute names of SearchIndex and KeyTable, the key normalisation version and the
 Python version): anything else, or any error reading it, means a rebuild from SQLite as before.
 

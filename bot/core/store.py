@@ -172,7 +172,7 @@ class TermStore:
 
     async def index_generation(self) -> str | None:
         """This database's id and a counter every write to terms or hidden_terms moves on
-        (triggers, migration 0510): equal means the index built from it would be the same."""
+        (triggers, migration 0910): equal means the index built from it would be the same."""
         rows = await self.db.fetchall(
             "SELECT key, value FROM meta WHERE key IN ('database_id', 'index_generation') ORDER BY key")
         return ":".join(str(r["value"]) for r in rows) if len(rows) == 2 else None
