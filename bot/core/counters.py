@@ -14,7 +14,6 @@ A tally's table needs a primary key or unique index on its key columns and an in
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 from collections import Counter
@@ -67,6 +66,7 @@ class BatchedWriter:
         self._tallies: dict[str, Tally] = {}
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def tally(self, table: str, columns: Sequence[str]) -> Tally:
         """The tally for `table`, created on first use; one per table."""
@@ -101,20 +101,29 @@ class BatchedWriter:
     def start(self) -> None:
         """Flush every `interval` seconds until stop()."""
         if self._task is None or self._task.done():
+            self._stopping.clear()
             self._task = asyncio.get_running_loop().create_task(self._run(), name="batched-writer")
 
     async def stop(self) -> None:
-        """Stop the timer, then write what is still pending: counts are exact after a clean stop."""
+        """Stop the timer, then write what is still pending: counts are exact after a clean stop.
+
+        The timer is never cancelled mid-flush (that could leave a transaction open): it is told
+        to stop, finishes what it is writing, and the last flush follows."""
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            self._stopping.set()
+            await task
         await self.flush()
 
     async def _run(self) -> None:
-        while True:
-            await self._sleep(self.interval)
+        while not self._stopping.is_set():
+            sleeper = asyncio.ensure_future(self._sleep(self.interval))
+            stopper = asyncio.ensure_future(self._stopping.wait())
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            sleeper.cancel()
+            stopper.cancel()
+            if self._stopping.is_set():
+                return
             try:
                 await self.flush()
             except Exception:  # kept pending; the next flush tries again
