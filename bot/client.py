@@ -30,7 +30,6 @@ from bot.ui.embeds import lang_of, reply_error
 from bot.ui.reports import EditReportedButton, ReportButton
 
 log = logging.getLogger("bot")
-GAP_FLUSH_SECONDS = 10.0
 
 
 class LiandanTree(app_commands.CommandTree):
@@ -72,7 +71,7 @@ class LiandanBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.services = Services.create(self._glossary)
-        self.gap_flusher.start()
+        self.services.counts.start()  # lookup-path counts (gaps, …) are written in batches
         self.heartbeat.start()
         await self.tree.set_translator(ExtrasTranslator())
         self.add_dynamic_items(RelatedTermButton, ReportButton, EditReportedButton)
@@ -89,10 +88,6 @@ class LiandanBot(commands.Bot):
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
 
-    @tasks.loop(seconds=GAP_FLUSH_SECONDS)
-    async def gap_flusher(self) -> None:
-        await self.services.gaps.flush()
-
     @tasks.loop(seconds=HEARTBEAT_SECONDS)
     async def heartbeat(self) -> None:
         """Beat while the gateway session is up; `python -m bot health` reads the file."""
@@ -104,12 +99,11 @@ class LiandanBot(commands.Bot):
         await self.wait_until_ready()
 
     async def close(self) -> None:
-        self.gap_flusher.cancel()
         self.heartbeat.cancel()
         clear_heartbeat(self.settings.heartbeat_path)
         await super().close()
         if hasattr(self, "services"):
-            await self.services.gaps.flush()  # counts taken before the stop are kept
+            await self.services.counts.stop()  # counts taken before the stop are kept
 
 
 class ShardedLiandanBot(LiandanBot, commands.AutoShardedBot):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,8 @@ class Daily(
         self.bot = bot
         self.glossary = bot.services.glossary
         self.store = bot.services.daily
-        self.service = DailyService(self.store, self.glossary.visible_slugs, self._post,
+        self.service = DailyService(self.store, self.glossary.visible_slugs, prepare=self._prepare_post,
+                                    pool_version=self.glossary.pool_version,
                                     owns=lambda guild_id: bot.settings.shards.owns(guild_id))
         self._tick_lock = asyncio.Lock()
 
@@ -86,32 +88,47 @@ class Daily(
         async with self._tick_lock:
             await self.service.tick(self.bot.clock.now())
 
-    async def _post(self, config: DailyConfig, day: date, slug: str) -> int:
-        """Send one day's card; the outcome is announced as the event `daily_post` (ok: bool)."""
+    async def _prepare_post(self, config: DailyConfig, day: date, slug: str) -> Callable[[], Awaitable[int]]:
+        """Build the day's card; the returned step sends it (the service paces only that step).
+        The outcome is announced as the event `daily_post` (ok: bool)."""
         try:
-            message_id = await self._send_card(config, day, slug)
+            send = await self._prepare_card(config, day, slug)
         except Exception:
             self.bot.dispatch("daily_post", False)
             raise
-        self.bot.dispatch("daily_post", True)
-        return message_id
 
-    async def _send_card(self, config: DailyConfig, day: date, slug: str) -> int:
+        async def announced() -> int:
+            try:
+                message_id = await send()
+            except Exception:
+                self.bot.dispatch("daily_post", False)
+                raise
+            self.bot.dispatch("daily_post", True)
+            return message_id
+
+        return announced
+
+    async def _prepare_card(self, config: DailyConfig, day: date, slug: str) -> Callable[[], Awaitable[int]]:
         stored = await self.glossary.by_slug(slug, config.guild_id)
         if stored is None:
             raise PostRejected(f"term {slug!r} is no longer in this server's glossary")
         card = await self.glossary.card(stored, config.guild_id, lang=ZH, header=daily_header(day.isoformat()))
         view = daily_view(await self.glossary.related_names(stored.term, config.guild_id))
-        try:
-            channel = self.bot.get_channel(config.channel_id) or await self.bot.fetch_channel(config.channel_id)
-            message = await channel.send(  # type: ignore[union-attr]
-                embed=card_to_embed(card), view=view, allowed_mentions=NO_PINGS, nonce=nonce_for(config.guild_id, day)
-            )
-        except (discord.Forbidden, discord.NotFound) as exc:
-            raise PostRejected(f"{exc.status} {exc.text or exc.__class__.__name__}") from exc
-        except discord.DiscordServerError as exc:
-            raise PostFailedTemporarily(f"{exc.status} {exc.text}") from exc
-        return message.id
+        embed = card_to_embed(card)
+
+        async def send() -> int:
+            try:
+                channel = self.bot.get_channel(config.channel_id) or await self.bot.fetch_channel(config.channel_id)
+                message = await channel.send(  # type: ignore[union-attr]
+                    embed=embed, view=view, allowed_mentions=NO_PINGS, nonce=nonce_for(config.guild_id, day)
+                )
+            except (discord.Forbidden, discord.NotFound) as exc:
+                raise PostRejected(f"{exc.status} {exc.text or exc.__class__.__name__}") from exc
+            except discord.DiscordServerError as exc:
+                raise PostFailedTemporarily(f"{exc.status} {exc.text}") from exc
+            return message.id
+
+        return send
 
     # --- commands ------------------------------------------------------------------------
     @app_commands.command(name="set", description=_("设置今日术语的频道和时间", en="Choose the channel and local time"))

@@ -14,11 +14,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 GRACE = timedelta(hours=3)
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{2})\s*$")
+
+
+class PostRecordLike(Protocol):
+    local_date: date
+    status: str
+    next_attempt_at: datetime | None
 
 
 class ScheduleError(ValueError):
@@ -131,7 +138,8 @@ def next_post(config: DailyConfig, now: datetime, handled: set[date]) -> datetim
         day += timedelta(days=1)
 
 
-def _rank(guild_id: int, cycle: int, slug: str) -> bytes:
+def rank(guild_id: int, cycle: int, slug: str) -> bytes:
+    """A term's place in one server's cycle: a fixed shuffle, different per server and per cycle."""
     return hashlib.sha256(f"{guild_id}:{cycle}:{slug}".encode()).digest()
 
 
@@ -148,7 +156,23 @@ def pick_term(guild_id: int, pool: Iterable[str], posted_by_cycle: dict[int, set
     if not remaining:
         cycle += 1
         remaining = pool
-    return min(remaining, key=lambda slug: _rank(guild_id, cycle, slug)), cycle
+    return min(remaining, key=lambda slug: rank(guild_id, cycle, slug)), cycle
+
+
+def next_check(config: DailyConfig, now: datetime, records: Iterable[PostRecordLike]) -> datetime:
+    """When the scheduler next has to look at this server, given its recent records.
+
+    The next post time, or sooner: a pending claim is resent now, retried at its backoff time,
+    and settled when its grace window closes.
+    """
+    records = list(records)
+    waiting = {r.local_date for r in records if r.status != "pending" or r.next_attempt_at is not None}
+    times = [next_post(config, now, waiting)]
+    for r in records:
+        if r.status == "pending":
+            times.append(r.next_attempt_at or now)
+            times.append(config.post_instant(r.local_date) + GRACE)
+    return min(times)
 
 
 def retry_delay(attempts: int) -> timedelta:

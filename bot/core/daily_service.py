@@ -1,4 +1,4 @@
-"""The term-of-the-day loop body: one tick looks at every server and posts what is due.
+"""The term-of-the-day loop body: one tick posts for every server that is due.
 
 Exactly once per server per local day:
 - a day is claimed in SQLite (primary key) before anything is sent, so two ticks or two
@@ -7,19 +7,29 @@ Exactly once per server per local day:
   re-sending a claimed-but-unconfirmed post after a crash cannot double-post;
 - a day that fails for good (403, deleted channel) is recorded and not retried; the next
   day is tried as usual. Server errors are retried with backoff inside the grace window.
+
+At scale: a tick reads only the servers whose `next_check_at` has come (one index range), and
+for each only its recent days; due servers are posted concurrently, every send through one
+rate limiter that keeps the bot under Discord's global limit; the pick is an index into a
+per-server cached order (bot/core/daily_pick.py), not a hash of every term.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.core.daily import GRACE, DailyConfig, due_day, missed_days, next_post, pick_term, retry_delay
+from bot.core.daily import GRACE, DailyConfig, due_day, missed_days, next_check, next_post, retry_delay
+from bot.core.daily_pick import DailyPicker
 from bot.core.daily_store import DailyStore, PostRecord
+from bot.core.rate_limit import SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
+SENDS_PER_SECOND = 47  # Discord allows 50 requests/s in all; the rest absorbs jitter and other requests
+CONCURRENT_POSTS = 8  # sends in flight at once: enough to keep the limiter busy when a send takes ~150 ms
 
 
 class PostRejected(Exception):
@@ -32,6 +42,11 @@ class PostFailedTemporarily(Exception):
 
 # (config, local day, term slug) → id of the message that was posted
 Poster = Callable[[DailyConfig, date, str], Awaitable[int]]
+# Optional split of a poster: prepare builds the message (database reads, the card) and returns a
+# send step that makes the one request; only the send waits for the rate limiter, so work of
+# varying length before it can't bunch requests on their way to Discord.
+Send = Callable[[], Awaitable[int]]
+Prepare = Callable[[DailyConfig, date, str], Awaitable[Send]]
 Pool = Callable[[int], set[str]]
 
 
@@ -44,48 +59,76 @@ class DailyStatus:
 
 
 class DailyService:
-    def __init__(self, store: DailyStore, pool: Pool, poster: Poster, owns: Callable[[int], bool] = lambda g: True):
+    def __init__(self, store: DailyStore, pool: Pool, poster: Poster | None = None, *,
+                 prepare: Prepare | None = None, pool_version: Callable[[int], Hashable] | None = None,
+                 owns: Callable[[int], bool] = lambda guild_id: True,
+                 limiter: SlidingWindowLimiter | None = None, concurrency: int = CONCURRENT_POSTS):
         self.store = store
         self.pool = pool
+        if (poster is None) == (prepare is None):
+            raise ValueError("give either a poster or a prepare step")
         self.poster = poster
+        self.prepare = prepare or _unprepared(poster)  # type: ignore[arg-type]
+        self.picker = DailyPicker(pool, store.current_cycle, pool_version)
+        self.limiter = limiter or SlidingWindowLimiter(SENDS_PER_SECOND, 1.0)
+        self.concurrency = concurrency
         self.owns = owns  # is the server on one of this process's shards? (shards.py)
 
     async def tick(self, now: datetime) -> None:
-        for config in await self.store.enabled_configs():
-            if not self.owns(config.guild_id):
-                continue
-            try:
-                await self.run_guild(config, now)
-            except Exception:  # one broken server must not stop the others
-                log.exception("daily post for guild %s failed", config.guild_id)
+        due = [c for c in await self.store.due_configs(now) if self.owns(c.guild_id)]
+        if not due:
+            return
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(config: DailyConfig) -> None:
+            async with slots:
+                try:
+                    await self.run_guild(config, now)
+                except Exception:  # one broken server must not stop the others
+                    log.exception("daily post for guild %s failed", config.guild_id)
+
+        await asyncio.gather(*(one(config) for config in due))
 
     async def run_guild(self, config: DailyConfig, now: datetime) -> None:
-        records = await self.store.posts(config.guild_id)
-        by_day = {r.local_date: r for r in records}
+        await self._post_if_due(config, now)
+        recent = await self.store.recent_posts(config.guild_id, config.local_date(now) - timedelta(days=2))
+        await self.store.set_next_check(config.guild_id, next_check(config, now, recent))
+
+    async def _settle(self, config: DailyConfig, now: datetime) -> dict[date, PostRecord]:
+        """Close claims whose window has passed and record days missed while offline; recent days."""
+        guild_id = config.guild_id
+        records = await self.store.recent_posts(guild_id, config.local_date(now) - timedelta(days=2))
         for record in records:
             if record.status == "pending" and now >= config.post_instant(record.local_date) + GRACE:
                 if record.error:  # server errors until the window closed: nothing was shown
-                    await self.store.finish(config.guild_id, record.local_date, status="failed", error=record.error)
+                    await self.store.finish(guild_id, record.local_date, status="failed", error=record.error)
+                    self.picker.forget(guild_id)
                 else:  # claimed, then a crash before confirmation: it may have gone out, so its term counts as used
-                    await self.store.finish(config.guild_id, record.local_date, status="unknown")
-        since = max(by_day, default=config.local_date(config.active_since) - timedelta(days=1))
+                    await self.store.finish(guild_id, record.local_date, status="unknown")
+        by_day = {r.local_date: r for r in records}
+        last = await self.store.last_date(guild_id)
+        since = last if last is not None else config.local_date(config.active_since) - timedelta(days=1)
         for day in missed_days(config, now, set(by_day), since):
-            log.warning("guild %s: skipped the %s post (bot was offline past the grace window)",
-                        config.guild_id, day)
-            await self.store.skip(config.guild_id, day, "offline past the grace window")
+            log.warning("guild %s: skipped the %s post (bot was offline past the grace window)", guild_id, day)
+            await self.store.skip(guild_id, day, "offline past the grace window")
+        return by_day
 
+    async def _post_if_due(self, config: DailyConfig, now: datetime) -> None:
+        by_day = await self._settle(config, now)
         settled = {d for d, r in by_day.items() if r.status != "pending"}
         day = due_day(config, now, settled)
         if day is None:
             return
         record = by_day.get(day)
         if record is None:
-            picked = pick_term(config.guild_id, self.pool(config.guild_id), _posted_by_cycle(records))
+            picked = await self.picker.peek(config.guild_id)
             if picked is None:
                 return
             slug, cycle = picked
             if not await self.store.claim(config.guild_id, day, slug, cycle):
+                self.picker.forget(config.guild_id)
                 return
+            self.picker.taken(config.guild_id, slug, cycle)
         elif record.next_attempt_at is not None and record.next_attempt_at > now:
             return  # backing off after a server error
         else:
@@ -94,10 +137,13 @@ class DailyService:
 
     async def _send(self, config: DailyConfig, day: date, slug: str, now: datetime, *, attempts: int) -> None:
         try:
-            message_id = await self.poster(config, day, slug)
+            send = await self.prepare(config, day, slug)
+            await self.limiter.acquire()
+            message_id = await send()
         except PostRejected as exc:
             log.warning("guild %s: daily post rejected: %s", config.guild_id, exc)
             await self.store.finish(config.guild_id, day, status="failed", error=str(exc))
+            self.picker.forget(config.guild_id)  # nothing was shown: the term is still owed
         except PostFailedTemporarily as exc:
             retry_at = now + retry_delay(attempts + 1)
             await self.store.finish(config.guild_id, day, status="pending", error=str(exc), next_attempt_at=retry_at)
@@ -115,14 +161,12 @@ class DailyService:
         return DailyStatus(config, next_at, sent[-1] if sent else None, problems[-1] if problems else None)
 
     async def preview_slug(self, guild_id: int) -> str | None:
-        picked = pick_term(guild_id, self.pool(guild_id), _posted_by_cycle(await self.store.posts(guild_id)))
+        picked = await self.picker.peek(guild_id)
         return picked[0] if picked else None
 
 
-def _posted_by_cycle(records: list[PostRecord]) -> dict[int, set[str]]:
-    """Terms already shown per cycle; a failed or skipped day showed nothing."""
-    out: dict[int, set[str]] = {}
-    for r in records:
-        if r.status in ("sent", "pending", "unknown") and r.cycle >= 0:
-            out.setdefault(r.cycle, set()).add(r.slug)
-    return out
+def _unprepared(poster: Poster) -> Prepare:
+    async def prepare(config: DailyConfig, day: date, slug: str) -> Send:
+        return lambda: poster(config, day, slug)
+
+    return prepare

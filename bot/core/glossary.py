@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bot.core import fulltext
+from bot.core import fulltext, index_snapshot
 from bot.core.card import Card, build_card
 from bot.core.db import Database, open_database
 from bot.core.i18n import ZH
-from bot.core.loader import load_glossary
+from bot.core.loader import parse_data_files, raw_digest, read_data_files
 from bot.core.matcher import Mention, TermMatcher, find_mentions
+from bot.core.memory import release_free_memory
 from bot.core.models import SHIPPED, Term
 from bot.core.normalize import normalize
 from bot.core.search import IndexEntry, SearchIndex
-from bot.core.store import StoredTerm, SyncReport, TermStore
+from bot.core.store import StoredTerm, SyncReport, TermStore, stored_raw_digest
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +73,24 @@ class Glossary:
 
     @classmethod
     async def open(cls, database_path: str | Path, data_dir: str | Path) -> tuple[Glossary, SyncReport]:
-        """Validate data/ first, so a broken file changes nothing in the database."""
-        terms = load_glossary(data_dir)
+        """Sync data/ into the database, then index it.
+
+        When data/ is byte-for-byte what the last sync stored, nothing is parsed at all. Otherwise
+        it is validated in full before anything is written, so a broken file changes no term.
+        """
+        files = read_data_files(data_dir)
+        digest = raw_digest(files)
+        # Parsed before the database opens: a broken file stops everything before any write.
+        terms = None if stored_raw_digest(database_path) == digest else parse_data_files(files)
+        del files  # the raw bytes are not needed past here (tens of MB at scale)
         db = await open_database(database_path)
         try:
             store = TermStore(db)
             await store.rekey_if_stale()  # before the sync, which writes current keys anyway
-            report = await store.sync_shipped(terms)
+            if terms is None:
+                report = SyncReport(skipped=True, unchanged=await store.count())
+            else:
+                report = await store.sync_shipped(terms, raw_digest=digest)
             glossary = cls(db, store, SearchIndex())
             await glossary.rebuild_index()
             await glossary._follow_other_processes()
@@ -101,6 +113,25 @@ class Glossary:
             await self._sync.start()
 
     async def rebuild_index(self) -> None:
+        """The index as saved at the database's current generation, or built from the database."""
+        generation = await self.store.index_generation()
+        path = index_snapshot.snapshot_path(getattr(self.db, "path", None))  # SQLite only
+        if path is not None and await self.store.count_active() > index_snapshot.MAX_TERMS:
+            path = None  # past this size the saved index costs more memory than its speed is worth
+        index = index_snapshot.load(path, generation) if path and generation else None
+        if index is None:
+            index = await self._build_index()
+            if path and generation:
+                index_snapshot.save(path, generation, index)
+        else:
+            self.index = index
+            self._matchers = {}
+            for entry in index.entries():
+                self._matcher(entry.guild_id).add(entry.uid)
+        self.index = index
+        release_free_memory()
+
+    async def _build_index(self) -> SearchIndex:
         """The index from the database: terms, then what each server has hidden."""
         index = SearchIndex(expected_terms=await self.store.count_active())
         self._matchers = {}
@@ -110,7 +141,7 @@ class Glossary:
                 self._matcher(entry.guild_id).add(entry.uid)
         for guild_id, slug in await self.store.hidden():
             index.hide(guild_id, slug)
-        self.index = index
+        return index
 
     def _matcher(self, guild_id: int) -> TermMatcher:
         matcher = self._matchers.get(guild_id)
@@ -188,6 +219,10 @@ class Glossary:
 
     def visible_slugs(self, guild_id: int) -> set[str]:
         return self.index.visible_slugs(guild_id)
+
+    def pool_version(self, guild_id: int) -> tuple[int, int, int]:
+        """Changes whenever visible_slugs(guild_id) may have changed."""
+        return self.index.pool_version(guild_id)
 
     async def by_slug(self, slug: str, guild_id: int) -> StoredTerm | None:
         uid = self.visible_uid(slug, guild_id)

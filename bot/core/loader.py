@@ -17,7 +17,7 @@ from bot.core.models import Category, Term
 from bot.core.normalize import hidden_characters, normalize, visible_form
 from bot.core.sources import source_problem
 from bot.core.text import clip
-from bot.core.yaml_guard import MAX_BYTES, GuardedLoader
+from bot.core.yaml_guard import MAX_BYTES, guarded_loader
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _CHECKED = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
@@ -53,12 +53,56 @@ class _Located:
     field_lines: dict[str, int]
 
 
-def load_glossary(data_dir: str | Path) -> list[Term]:
-    """Every term in data_dir/*.yaml, or GlossaryError listing every problem found."""
+def read_data_files(data_dir: str | Path) -> list[tuple[str, bytes]]:
+    """(path, raw bytes) of every glossary file in data_dir, in name order."""
     files = sorted(p for p in Path(data_dir).glob("*.yaml") if not p.name.startswith("_"))
     if not files:
         raise GlossaryError([Problem(str(data_dir), 0, "", "no *.yaml glossary files found")])
-    return parse_documents(((str(p), p.read_text(encoding="utf-8")) for p in files), strict=True)
+    return [(str(p), p.read_bytes()) for p in files]
+
+
+def raw_digest(files: Iterable[tuple[str, bytes]]) -> str:
+    """Digest of the files' names and raw bytes: equal means data/ is byte-for-byte unchanged."""
+    digest = hashlib.sha256()
+    for path, data in files:
+        name = Path(path).name.encode()
+        digest.update(len(name).to_bytes(4, "big") + name + len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def parse_data_files(files: Iterable[tuple[str, bytes]]) -> list[Term]:
+    """Terms from read_data_files(), validated with the shipped data's strict rules."""
+    located, problems, broken = _parse_part(list(files))
+    return _finish(located, problems, broken, check_related=True, known_ids=frozenset())
+
+
+def _parse_part(files: list[tuple[str, bytes]]) -> tuple[list[_Located], list[Problem], set[str]]:
+    """Each file's located terms and problems, before the checks across files."""
+    problems: list[Problem] = []
+    located: list[_Located] = []
+    broken: set[str] = set()
+    for path, data in files:
+        try:
+            text = _decode(path, data)
+        except GlossaryError as exc:
+            problems.extend(exc.problems)
+            continue
+        located.extend(_parse_file(path, text, problems, broken, strict=True))
+    return located, problems, broken
+
+
+def _decode(path: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GlossaryError([Problem(path, line, "", "the file is not valid UTF-8")]) from None
+
+
+def load_glossary(data_dir: str | Path) -> list[Term]:
+    """Every term in data_dir/*.yaml, or GlossaryError listing every problem found."""
+    return parse_data_files(read_data_files(data_dir))
 
 
 def parse_documents(
@@ -78,6 +122,11 @@ def parse_documents(
     broken_ids: set[str] = set()  # ids of terms already reported, so `related` adds no follow-on errors
     for name, text in documents:
         located.extend(_parse_file(name, text, problems, broken_ids, strict=strict))
+    return _finish(located, problems, broken_ids, check_related=check_related, known_ids=known_ids)
+
+
+def _finish(located: list[_Located], problems: list[Problem], broken_ids: set[str], *,
+            check_related: bool, known_ids: frozenset[str]) -> list[Term]:
     _check_across(located, problems, check_related=check_related, known_ids=known_ids | broken_ids)
     if problems:
         raise GlossaryError(problems)
@@ -86,9 +135,14 @@ def parse_documents(
 
 def content_hash(terms: Iterable[Term]) -> str:
     """Stable digest of the glossary, so an unchanged data/ costs nothing at start-up."""
+    return content_hash_of(term_hash(term) for term in terms)
+
+
+def content_hash_of(term_hashes: Iterable[str]) -> str:
+    """content_hash from the terms' term_hash values, for callers that need those anyway."""
     digest = hashlib.sha256()
-    for term in terms:
-        digest.update(term_hash(term).encode())
+    for value in term_hashes:
+        digest.update(value.encode())
     return digest.hexdigest()
 
 
@@ -105,7 +159,7 @@ def _parse_file(
         return []
     loader = None
     try:
-        loader = GuardedLoader(text)  # the reader already refuses some characters here
+        loader = guarded_loader(text)  # the reader already refuses some characters here
         root = loader.get_single_node()
         if root is None:
             return []

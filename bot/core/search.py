@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 from bot.core.key_table import KeyTable
 from bot.core.keys import TermKeys, query_pinyin, sound_fold
 from bot.core.normalize import normalize
+from bot.core.popular import RankedEntries, RankKey, top
 
 EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
 _FUZZY_CANDIDATES = 200   # keys scored per probe, drawn from the rarest shared n-grams
@@ -137,7 +138,12 @@ class SearchIndex:
         self._uid_by_slug: dict[tuple[int, str], int] = {}
         self._overrides: dict[int, set[str]] = defaultdict(set)  # guild → slugs it has its own version of
         self._hidden: dict[int, set[str]] = defaultdict(set)     # guild → shipped slugs it has hidden
-        self._popular: list[IndexEntry] | None = None
+        # Empty-box autocomplete: the shipped terms and each server's own, each list kept in rank
+        # order on every write, so a server's top 25 never walks another server's entries.
+        self._popular: dict[int, RankedEntries] = {}
+        self._boost: dict[int, int] = {}  # uid → extra popularity (lookup counts, later); empty today
+        self._shipped_slugs: set[str] = set()  # so a server's pool costs its size, not the index's
+        self._versions: dict[int, int] = defaultdict(int)  # guild (0: shipped) → writes so far
         self._bulk = False
         self._pending_written = array("I")  # kids of names and spellings not yet in _by_text
         self._pending_names = array("I")    # kids of names not yet in _by_tail and the n-grams
@@ -168,6 +174,10 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def entries(self) -> Iterable[IndexEntry]:
+        """Every term in the index (any server's)."""
+        return self._entries.values()
+
     def get(self, uid: int) -> IndexEntry | None:
         return self._entries.get(uid)
 
@@ -189,13 +199,22 @@ class SearchIndex:
             del self._uid_by_slug[(entry.guild_id, entry.slug)]
         if entry.guild_id:
             self._overrides[entry.guild_id].discard(entry.slug)
-        self._popular = None
+        elif self._uid_by_slug.get((0, entry.slug)) is None:
+            self._shipped_slugs.discard(entry.slug)
+        self._ranked(entry.guild_id).remove(entry)
+        self._versions[entry.guild_id] += 1
 
     def hide(self, guild_id: int, slug: str) -> None:
         self._hidden[guild_id].add(slug)
+        self._versions[guild_id] += 1
 
     def unhide(self, guild_id: int, slug: str) -> None:
         self._hidden[guild_id].discard(slug)
+        self._versions[guild_id] += 1
+
+    def pool_version(self, guild_id: int) -> tuple[int, int, int]:
+        """Changes whenever what this server can see may have changed (a write here, or shipped)."""
+        return id(self), self._versions.get(0, 0), self._versions.get(guild_id, 0)
 
     def _insert(self, entry: IndexEntry, keys: TermKeys) -> None:
         # Hot at start-up (once per term, 100k+ times): all of a term's keys are claimed in one
@@ -223,7 +242,10 @@ class SearchIndex:
         self._uid_by_slug[(entry.guild_id, entry.slug)] = uid
         if entry.guild_id:
             self._overrides[entry.guild_id].add(entry.slug)
-        self._popular = None
+        else:
+            self._shipped_slugs.add(entry.slug)
+        self._ranked(entry.guild_id).add(entry, bulk=self._bulk)
+        self._versions[entry.guild_id] += 1
 
     def _place_pending(self, *, resort: bool) -> None:
         """Orders and n-grams the keys added since the last call that are not placed yet.
@@ -305,7 +327,7 @@ class SearchIndex:
     def visible_slugs(self, guild_id: int) -> set[str]:
         """Every term id a server can see: shipped ones it has not hidden, plus its own."""
         hidden = self._hidden.get(guild_id, set()) if guild_id else set()
-        slugs = {slug for (g, slug) in self._uid_by_slug if g == 0} - hidden
+        slugs = self._shipped_slugs - hidden
         if guild_id:
             slugs |= self._overrides.get(guild_id, set())
         return slugs
@@ -432,13 +454,29 @@ class SearchIndex:
             return Resolution("found", top, hits[1:6])
         return Resolution("suggestions", None, hits[:5])
 
+    # --- popularity: what an empty autocomplete box shows ---
+    def _rank_key(self, entry: IndexEntry) -> RankKey:
+        return (-(entry.priority + self._boost.get(entry.uid, 0)), len(entry.term), entry.uid)
+
+    def _ranked(self, guild_id: int) -> RankedEntries:
+        ranked = self._popular.get(guild_id)
+        if ranked is None:
+            ranked = self._popular[guild_id] = RankedEntries(self._rank_key)
+        return ranked
+
+    def boost(self, uid: int, amount: int) -> None:
+        """Raise (or lower) one term's popularity, e.g. by its lookup count; it moves in its list."""
+        entry = self._entries.get(uid)
+        if entry is None:
+            return
+        ranked = self._ranked(entry.guild_id)
+        ranked.remove(entry)
+        self._boost[uid] = self._boost.get(uid, 0) + amount
+        ranked.add(entry)
+
     def popular(self, *, guild_id: int = 0, limit: int = 25) -> list[IndexEntry]:
-        if self._popular is None:
-            self._popular = sorted(self._entries.values(), key=lambda e: (-e.priority, len(e.term), e.uid))
-        out = []
-        for entry in self._popular:
-            if self._visible(entry, guild_id):
-                out.append(entry)
-                if len(out) >= limit:
-                    break
-        return out
+        """A server's best terms: its own and the shipped ones it sees, merged in rank order."""
+        lists = [self._ranked(0)]
+        if guild_id and guild_id in self._popular:
+            lists.append(self._popular[guild_id])
+        return top(lists, self._rank_key, lambda e: self._visible(e, guild_id), limit)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.counters import BatchedWriter
 from bot.core.daily_store import DailyStore
 from bot.core.gaps import Gaps
 from bot.core.glossary import Glossary
@@ -27,11 +28,13 @@ class Services:
     daily: DailyStore  # term-of-the-day schedule and ledger
     privacy: Privacy  # forgetting a server: 30 days after the bot leaves, or on request
     reports: Reports  # readers' 报错 reports of a wrong card
+    counts: BatchedWriter  # everything counted on the lookup path, written in batches
 
     @classmethod
     def create(cls, glossary: Glossary) -> Services:
         db = glossary.db
-        gaps = Gaps(db)
+        counts = BatchedWriter(db)
+        gaps = Gaps(db, counts)
         return cls(
             glossary=glossary,
             terms=GuildGlossary(glossary),
@@ -41,9 +44,10 @@ class Services:
             daily=DailyStore(db),
             privacy=Privacy(glossary, gaps),
             reports=Reports(db),
+            counts=counts,
         )
 
     async def close(self) -> None:
         """Write what is still pending, then close the database."""
-        await self.gaps.flush()
+        await self.counts.stop()
         await self.glossary.close()

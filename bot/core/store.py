@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiosqlite
 
 from bot.core.db import Database
 from bot.core.fulltext import fts_chars
 from bot.core.keys import KEYS_VERSION, TermKeys, compute_keys
-from bot.core.loader import content_hash, term_hash
+from bot.core.loader import content_hash_of, term_hash
 from bot.core.models import SHIPPED, Category, Term
 from bot.core.normalize import normalize
 from bot.core.search import IndexEntry
@@ -20,6 +23,7 @@ from bot.core.search import IndexEntry
 log = logging.getLogger(__name__)
 
 _SHIPPED_HASH = "shipped_glossary_hash"
+_SHIPPED_RAW = "shipped_raw_digest"  # digest of data/*.yaml bytes: equal means nothing to parse
 _KEYS_VERSION = "search_keys_version"
 _INDEX_BATCH = 1000
 TERM_COLUMNS = (
@@ -49,7 +53,7 @@ class StoredTerm:
         return IndexEntry(uid=self.uid, guild_id=t.guild_id, slug=t.id, term=t.term, en=t.en, priority=t.priority)
 
 
-def term_values(term: Term) -> dict:
+def term_values(term: Term, digest: str | None = None) -> dict:
     """Column values for one term, keys included (computed here, once per write)."""
     return {
         "guild_id": term.guild_id,
@@ -65,10 +69,22 @@ def term_values(term: Term) -> dict:
         "sources": json.dumps(term.sources, ensure_ascii=False),
         "priority": term.priority,
         "checked": term.checked,
-        "content_hash": term_hash(term),
+        "content_hash": digest or term_hash(term),
         "search_keys": compute_keys(term.names).serialize(),
         "fts_chars": fts_chars(*term.names, term.summary, term.definition, term.example),
     }
+
+
+def _plan_shipped(terms: Sequence[Term], hashes: list[str], existing: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """Column values of the shipped terms to insert and to update (unchanged ones are left alone)."""
+    inserts, updates = [], []
+    for term, digest in zip(terms, hashes, strict=True):
+        if term.guild_id != SHIPPED:
+            raise ValueError(f"shipped term {term.id!r} carries guild_id {term.guild_id}")
+        old = existing.get(term.id)
+        if old != digest:
+            (inserts if old is None else updates).append(term_values(term, digest))
+    return inserts, updates
 
 
 def row_to_stored(row: aiosqlite.Row) -> StoredTerm:
@@ -93,64 +109,73 @@ def row_to_stored(row: aiosqlite.Row) -> StoredTerm:
     )
 
 
+def stored_raw_digest(database_path: str | Path) -> str | None:
+    """The raw-bytes digest of data/ at the last sync, read before the database is opened
+    (None for a new database, or one from before digests were kept)."""
+    path = Path(database_path)
+    if str(database_path) == ":memory:" or not path.exists():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (_SHIPPED_RAW,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 class TermStore:
     def __init__(self, db: Database):
         self.db = db
 
-    async def sync_shipped(self, terms: Sequence[Term]) -> SyncReport:
+    async def _set_meta(self, conn: aiosqlite.Connection, key: str, value: str) -> None:
+        await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)"
+                           " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    async def sync_shipped(self, terms: Sequence[Term], *, raw_digest: str | None = None) -> SyncReport:
         """Make the guild_id = 0 rows equal to `terms`, in one transaction.
 
-        Rows owned by a server are never read or written here.
+        raw_digest (of the files `terms` came from) is stored with the content hash, so the next
+        start-up can skip parsing byte-identical files. Rows owned by a server are never touched.
         """
-        digest = content_hash(terms)
+        hashes = [term_hash(term) for term in terms]
+        digest = content_hash_of(hashes)
         row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (_SHIPPED_HASH,))
         if row is not None and row["value"] == digest:
+            if raw_digest is not None:  # same terms, different bytes (a comment, say)
+                async with self.db.transaction() as conn:
+                    await self._set_meta(conn, _SHIPPED_RAW, raw_digest)
             return SyncReport(skipped=True, unchanged=len(terms))
-
         existing = {
             r["slug"]: r["content_hash"]
-            for r in await self.db.fetchall(
-                "SELECT slug, content_hash FROM terms WHERE guild_id = ?", (SHIPPED,)
-            )
+            for r in await self.db.fetchall("SELECT slug, content_hash FROM terms WHERE guild_id = ?", (SHIPPED,))
         }
-        wanted = {t.id: t for t in terms}
-        added = updated = unchanged = 0
+        gone = existing.keys() - {t.id for t in terms}
+        inserts, updates = _plan_shipped(terms, hashes, existing)  # keys computed here, outside the write lock
         async with self.db.transaction() as conn:
-            for slug in existing.keys() - wanted.keys():
-                await conn.execute("DELETE FROM terms WHERE guild_id = ? AND slug = ?", (SHIPPED, slug))
-            for term in terms:
-                if term.guild_id != SHIPPED:
-                    raise ValueError(f"shipped term {term.id!r} carries guild_id {term.guild_id}")
-                old_hash = existing.get(term.id)
-                if old_hash == term_hash(term):
-                    unchanged += 1
-                    continue
-                values = term_values(term)
-                if old_hash is None:
-                    added += 1
-                    await conn.execute(
-                        f"INSERT INTO terms ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})",
-                        values,
-                    )
-                else:
-                    updated += 1
-                    sets = ", ".join(f"{k} = :{k}" for k in values)
-                    await conn.execute(
-                        f"UPDATE terms SET {sets}, updated_at = {self.db.NOW}"
-                        " WHERE guild_id = :guild_id AND slug = :slug",
-                        values,
-                    )
-            await conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (_SHIPPED_HASH, digest),
-            )
-        report = SyncReport(
-            skipped=False, added=added, updated=updated,
-            removed=len(existing.keys() - wanted.keys()), unchanged=unchanged,
-        )
+            await conn.executemany("DELETE FROM terms WHERE guild_id = ? AND slug = ?", [(SHIPPED, s) for s in gone])
+            if inserts:
+                columns = list(inserts[0])
+                await conn.executemany(
+                    f"INSERT INTO terms ({', '.join(columns)}) VALUES ({', '.join(':' + k for k in columns)})", inserts)
+            if updates:
+                sets = ", ".join(f"{k} = :{k}" for k in updates[0])
+                await conn.executemany(
+                    f"UPDATE terms SET {sets}, updated_at = {self.db.NOW}"
+                    " WHERE guild_id = :guild_id AND slug = :slug", updates)
+            await self._set_meta(conn, _SHIPPED_HASH, digest)
+            if raw_digest is not None:
+                await self._set_meta(conn, _SHIPPED_RAW, raw_digest)
+        report = SyncReport(skipped=False, added=len(inserts), updated=len(updates), removed=len(gone),
+                            unchanged=len(terms) - len(inserts) - len(updates))
         log.info("shipped glossary synced: %s", report)
         return report
+
+    async def index_generation(self) -> str | None:
+        """This database's id and a counter every write to terms or hidden_terms moves on
+        (triggers, migration 0910): equal means the index built from it would be the same."""
+        rows = await self.db.fetchall(
+            "SELECT key, value FROM meta WHERE key IN ('database_id', 'index_generation') ORDER BY key")
+        return ":".join(str(r["value"]) for r in rows) if len(rows) == 2 else None
 
     async def rekey_if_stale(self) -> int:
         """Recompute every stored term's search keys and names after normalisation changed

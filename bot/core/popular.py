@@ -1,0 +1,77 @@
+"""What an empty autocomplete box shows: each server's terms, best first, kept sorted as they change.
+
+One `RankedEntries` list holds the shipped terms and one list per server holds that server's own
+terms, each kept in rank order on every write (a bisect, no re-sort), so a server's top 25 is a
+merge of two short walks and never touches another server's entries.
+
+Rank today is priority; `score` is where more signals join (lookup counts will add a boost per
+term via `SearchIndex.boost`): rank = (-score, shorter name, older uid).
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
+
+class Ranked(Protocol):
+    uid: int
+    term: str
+    priority: int
+
+
+RankKey = tuple[int, int, int]
+
+
+class RankedEntries:
+    """Entries sorted by a rank key; the key is computed on demand, never stored per entry."""
+
+    def __init__(self, key: Callable[[Ranked], RankKey]):
+        self._key = key
+        self._items: list[Ranked] = []
+        self._sorted = True
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Ranked]:
+        self._settle()
+        return iter(self._items)
+
+    def add(self, entry: Ranked, *, bulk: bool = False) -> None:
+        """Insert in rank order; bulk appends and leaves one sort for the first read."""
+        if bulk:
+            self._items.append(entry)
+            self._sorted = False
+            return
+        self._settle()
+        bisect.insort(self._items, entry, key=self._key)
+
+    def remove(self, entry: Ranked) -> None:
+        """Remove `entry`, which must still rank where it was inserted (see SearchIndex.boost)."""
+        self._settle()
+        items, key = self._items, self._key(entry)
+        i = bisect.bisect_left(items, key, key=self._key)
+        while i < len(items) and items[i] is not entry and self._key(items[i]) == key:
+            i += 1
+        if i < len(items) and items[i] is entry:
+            del items[i]
+
+    def _settle(self) -> None:
+        if not self._sorted:
+            self._items.sort(key=self._key)
+            self._sorted = True
+
+
+def top(lists: list[RankedEntries], key: Callable[[Ranked], RankKey],
+        keep: Callable[[Ranked], bool], limit: int) -> list[Ranked]:
+    """The first `limit` entries over several ranked lists that `keep` accepts."""
+    out: list[Ranked] = []
+    for entry in heapq.merge(*lists, key=key):
+        if keep(entry):
+            out.append(entry)
+            if len(out) >= limit:
+                break
+    return out
