@@ -11,6 +11,7 @@ one transaction under an advisory lock so that two processes starting at once ne
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -28,6 +29,7 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|:([A-Za-z_]\w*)")
 _MIGRATION_LOCK = 0x6C69616E  # pg_advisory_xact_lock key: "lian"
 _ROWCOUNT = re.compile(r"(\d+)$")
+CLOSE_TIMEOUT = 10.0  # seconds closing waits for connections still in use
 _RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES|SHOW)\b|\bRETURNING\b", re.IGNORECASE)
 
 
@@ -200,7 +202,13 @@ class PostgresDatabase:
         return db
 
     async def close(self) -> None:
-        await self.pool.close()
+        """Close the pool, waiting a little for connections still in use; a connection someone
+        never released (a cancelled task) must not hang shutdown, so after that it is cut."""
+        try:
+            await asyncio.wait_for(self.pool.close(), CLOSE_TIMEOUT)
+        except TimeoutError:
+            log.warning("closing PostgreSQL connections still in use after %s s", CLOSE_TIMEOUT)
+            self.pool.terminate()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:

@@ -42,7 +42,10 @@ class IndexSync:
                 await self._task
             self._task = None
         if self._conn is not None and not self._conn.is_closed():
-            await self._conn.close()
+            try:
+                await asyncio.wait_for(self._conn.close(), 5)
+            except TimeoutError:
+                self._conn.terminate()
         self._conn = None
 
     @property
