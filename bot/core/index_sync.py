@@ -11,7 +11,6 @@ the whole index is rebuilt from the tables.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 import asyncpg
@@ -38,8 +37,7 @@ class IndexSync:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait({self._task}, timeout=5)  # never wait forever on a listener that won't stop
             self._task = None
         if self._conn is not None and not self._conn.is_closed():
             try:
