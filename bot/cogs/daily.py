@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.client import LiandanBot
 
 log = logging.getLogger(__name__)
+STOP_WAIT = 10.0  # seconds a stop waits for a daily tick in progress to record what it sent
 
 register({
     "daily.bad_time": ("时间「{value}」不对，请用 24 小时制 HH:MM，例如 09:00。",
@@ -69,6 +70,13 @@ class Daily(
         self.scheduler.start()
 
     async def cog_unload(self) -> None:
+        # Cancelling a tick mid-way could leave a post that went out recorded as unconfirmed:
+        # let the servers already begun finish (bounded), start no more, then end the loop.
+        self.service.stop_starting()
+        try:
+            await asyncio.wait_for(self._tick_lock.acquire(), timeout=STOP_WAIT)
+        except TimeoutError:
+            log.warning("the daily tick did not finish within %s s; cancelled", STOP_WAIT)
         self.scheduler.cancel()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:

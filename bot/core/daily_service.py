@@ -73,6 +73,11 @@ class DailyService:
         self.limiter = limiter or SlidingWindowLimiter(SENDS_PER_SECOND, 1.0)
         self.concurrency = concurrency
         self.owns = owns  # is the server on one of this process's shards? (shards.py)
+        self._stopping = False
+
+    def stop_starting(self) -> None:
+        """Start no further servers: a tick in progress finishes those already begun, then ends."""
+        self._stopping = True
 
     async def tick(self, now: datetime) -> None:
         due = [c for c in await self.store.due_configs(now) if self.owns(c.guild_id)]
@@ -82,6 +87,8 @@ class DailyService:
 
         async def one(config: DailyConfig) -> None:
             async with slots:
+                if self._stopping:
+                    return  # shutting down: left for the next run, whose tick finds it still due
                 try:
                     await self.run_guild(config, now)
                 except Exception:  # one broken server must not stop the others

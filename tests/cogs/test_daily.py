@@ -1,5 +1,7 @@
 """Term of the day through the simulated Discord, driven by a settable clock."""
 
+import asyncio
+import contextlib
 import random
 import re
 import sqlite3
@@ -234,3 +236,20 @@ async def test_daily_rate_limit_is_retried_and_posts_once(daily_world):
     attempts = [r for r in daily_world.fake.requests if r[0] == "POST" and r[1] == f"/channels/{channel.id}/messages"]
     assert len(attempts) == 2
     assert daily_world.posted_days(channel) == ["2026-03-01"]
+
+
+async def test_daily_stop_during_a_post_lets_it_finish_and_records_it_as_sent(daily_world):
+    _, channel, _ = await setup_server(daily_world)
+    daily_world.fake.fail_channel(channel.id, 429, times=1, retry_after=0.5)  # the post is mid-retry…
+    daily_world.clock.set(datetime(2026, 3, 1, 1, 0, tzinfo=UTC))
+    tick = asyncio.create_task(daily_world.tick())
+    path = f"/channels/{channel.id}/messages"
+    while not any(r[0] == "POST" and r[1] == path for r in daily_world.fake.requests):
+        await asyncio.sleep(0.01)
+    await daily_world.stop()  # …when the stop comes
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await tick
+    assert daily_world.posted_days(channel) == ["2026-03-01"]
+    with sqlite3.connect(daily_world.settings.database_path) as raw:
+        assert raw.execute("SELECT status FROM daily_posts").fetchall() == [("sent",)]
+    daily_world.bot = None
