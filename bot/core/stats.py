@@ -54,7 +54,13 @@ def sparkline(values: list[int]) -> str:
     return "".join(map(block, values))
 
 
-def chart_days(today: date) -> list[date]:
+def utc_day(when: datetime) -> date:
+    return when.astimezone(UTC).date()
+
+
+def chart_days(now: datetime) -> list[date]:
+    """The CHART_DAYS days (UTC) up to the one `now` is in, oldest first."""
+    today = utc_day(now)
     return [today - timedelta(days=back) for back in range(CHART_DAYS - 1, -1, -1)]
 
 
@@ -71,7 +77,7 @@ class LookupStats:
         """One lookup of a term in a server (guild 0, a user's own install, is not counted)."""
         if guild_id and slug:
             self._terms.add((guild_id, slug))
-            self._days.add((guild_id, when.astimezone(UTC).date().isoformat()))
+            self._days.add((guild_id, utc_day(when).isoformat()))
 
     async def load(self) -> None:
         """At start-up: every server's most looked-up terms into the empty autocomplete box."""
@@ -108,15 +114,15 @@ class LookupStats:
         rows = await self.db.fetchall("SELECT slug, count FROM lookup_counts WHERE guild_id = ?", (guild_id,))
         return {r[0]: r[1] for r in rows}
 
-    async def report(self, guild_id: int, today: date) -> StatsReport:
-        """Top terms, top misses and the last CHART_DAYS days of lookups, up to `today` (UTC)."""
+    async def report(self, guild_id: int, now: datetime) -> StatsReport:
+        """Top terms, top misses and lookups on each of the last CHART_DAYS days (UTC) up to `now`."""
         await self.writer.flush()
         terms = [(self._name(guild_id, slug), n) for slug, n in await self._top(guild_id, TOP_TERMS)]
         misses = await self.gaps.top(guild_id, TOP_MISSES)
-        days = chart_days(today)
+        days = chart_days(now)
         rows = await self.db.fetchall(
             "SELECT day, count FROM lookup_days WHERE guild_id = ? AND day >= ? AND day <= ?",
-            (guild_id, days[0].isoformat(), today.isoformat()),
+            (guild_id, days[0].isoformat(), days[-1].isoformat()),
         )
         per_day = {str(r[0]): r[1] for r in rows}
         return StatsReport(terms, misses, [(d, per_day.get(d.isoformat(), 0)) for d in days])
@@ -127,8 +133,8 @@ class LookupStats:
         entry = self.glossary.index.get(uid) if uid is not None else None
         return entry.term if entry is not None else slug
 
-    async def prune(self, today: date) -> int:
+    async def prune(self, now: datetime) -> int:
         """Forget per-day totals older than the chart, for every server. Returns the rows deleted."""
         async with self.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM lookup_days WHERE day < ?", (chart_days(today)[0].isoformat(),))
+            cursor = await conn.execute("DELETE FROM lookup_days WHERE day < ?", (chart_days(now)[0].isoformat(),))
             return cursor.rowcount

@@ -1,6 +1,6 @@
 """Lookups per term and per day, per server: counted in batches, ranked per server, read back as stats."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -12,6 +12,7 @@ from tests.core.test_moderation import G1, G2
 
 TODAY = date(2026, 3, 20)
 NOON = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+SHANGHAI = timezone(timedelta(hours=8))
 
 
 @pytest.fixture
@@ -28,11 +29,11 @@ def box(services: Services, guild_id: int, n: int = 3) -> list[str]:
 async def test_lookups_are_counted_per_server_and_never_for_a_users_own_install(services):
     for slug, guild_id in [("lora", G1), ("lora", G1), ("zhalu", G1), ("lora", G2), ("lora", 0)]:
         services.stats.record(guild_id, slug, NOON)
-    report = await services.stats.report(G1, TODAY)
+    report = await services.stats.report(G1, NOON)
     assert report.terms == [("LoRA", 2), ("炸炉", 1)]
     assert report.days[-1] == (TODAY, 3) and report.total == 3
-    assert (await services.stats.report(G2, TODAY)).terms == [("LoRA", 1)]
-    assert (await services.stats.report(0, TODAY)).empty
+    assert (await services.stats.report(G2, NOON)).terms == [("LoRA", 1)]
+    assert (await services.stats.report(0, NOON)).empty
     assert await services.glossary.db.fetchone("SELECT 1 FROM lookup_counts WHERE guild_id = 0") is None
 
 
@@ -41,12 +42,19 @@ async def test_the_report_covers_thirty_days_with_quiet_days_as_zero(services):
         for _ in range(times):
             services.stats.record(G1, "lora", NOON - timedelta(days=back))
     services.gaps.record(G1, "完全没有的词")
-    report = await services.stats.report(G1, TODAY)
+    report = await services.stats.report(G1, NOON)
     assert len(report.days) == CHART_DAYS
     assert report.days[0] == (TODAY - timedelta(days=CHART_DAYS - 1), 1)
     assert report.days[-4] == (TODAY - timedelta(days=3), 5)
     assert report.total == 8 and report.misses == [("完全没有的词", 1)]
     assert report.terms == [("LoRA", 15)]  # the per-term count has no window
+
+
+async def test_a_day_is_a_utc_date(services):
+    services.stats.record(G1, "lora", datetime(2026, 3, 21, 7, 30, tzinfo=SHANGHAI))  # 23:30 UTC on the 20th
+    services.stats.record(G1, "lora", datetime(2026, 3, 21, 8, 30, tzinfo=SHANGHAI))  # 00:30 UTC on the 21st
+    report = await services.stats.report(G1, datetime(2026, 3, 21, 9, 0, tzinfo=SHANGHAI))
+    assert report.days[-2:] == [(TODAY, 1), (TODAY + timedelta(days=1), 1)]
 
 
 async def test_a_servers_lookups_lead_its_empty_box_and_no_one_elses(services):
@@ -89,8 +97,8 @@ async def test_days_older_than_the_chart_are_pruned(services):
     services.stats.record(G1, "lora", NOON - timedelta(days=CHART_DAYS))
     services.stats.record(G1, "lora", NOON - timedelta(days=CHART_DAYS - 1))
     await services.counts.flush()
-    assert await services.stats.prune(TODAY) == 1
-    assert (await services.stats.report(G1, TODAY)).total == 1
+    assert await services.stats.prune(NOON) == 1
+    assert (await services.stats.report(G1, NOON)).total == 1
 
 
 def test_sparkline_scales_to_the_busiest_day():
