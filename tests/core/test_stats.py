@@ -105,3 +105,10 @@ def test_sparkline_scales_to_the_busiest_day():
     assert sparkline([0, 1, 4, 8]) == "▁▂▄█"
     assert sparkline([0, 0, 0]) == "▁▁▁"
     assert sparkline([1, 1000])[0] == "▂"  # a day with lookups never looks empty
+
+
+async def test_a_rebuilt_index_keeps_each_servers_popular_terms(services, glossary):
+    services.stats.record(G1, "adetailer", NOON)
+    await services.counts.flush()
+    await glossary.rebuild_index()  # as after a lost PostgreSQL connection (index_sync.py)
+    assert box(services, G1, 2) == ["adetailer", "zhalu"]
