@@ -115,7 +115,7 @@ class Glossary:
 
     async def rebuild_index(self) -> None:
         """The index as saved at the database's current generation, or built from the database."""
-        looked_up = self.index.lookups()  # per-server lookup counts are not in the database's terms
+        looked_up = self.index.lookups()  # kept across the rebuild: they come from lookup_counts, not terms
         generation = await self.store.index_generation()
         path = index_snapshot.snapshot_path(getattr(self.db, "path", None))  # SQLite only
         if path is not None and await self.store.count_active() > index_snapshot.MAX_TERMS:
