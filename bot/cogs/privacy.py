@@ -47,14 +47,11 @@ class Privacy(commands.Cog):
         await self.bot.wait_until_ready()
 
     async def sweep(self) -> list[PurgeReport]:
-        """Purge servers left 30 days ago and forget per-day lookup totals past the chart; the loop
-        calls it, and so can tests with a set clock."""
+        """Purge servers left 30 days ago; the loop calls it, and so can tests with a set clock."""
         present = {guild.id for guild in self.bot.guilds}
-        now = self.bot.clock.now()
-        reports = await self.privacy.purge_due(now, present)
+        reports = await self.privacy.purge_due(self.bot.clock.now(), present)
         for report in reports:
             log.info("purged server %d: %s", report.guild_id, report.rows)
-        await self.bot.services.stats.prune(now)  # per-day lookup totals are kept for the chart only
         return reports
 
 

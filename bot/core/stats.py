@@ -7,6 +7,8 @@ install (guild 0) are not counted. Counting never makes a lookup wait: record() 
 tallies of the shared BatchedWriter (core/counters.py), written on a timer, before stats are
 read, and on stop. Each write re-ranks the empty autocomplete box of the servers it came from,
 from their counts in the database (search.py `set_lookups`); other servers are not touched.
+Per-day totals are kept for the chart only: when a new day's counts are written, days that fell
+out of the chart are deleted, for every server (in the writer, which is never cancelled mid-write).
 """
 
 from __future__ import annotations
@@ -71,7 +73,8 @@ class LookupStats:
         self.writer = writer
         self.gaps = gaps
         self._terms = writer.tally("lookup_counts", ("guild_id", "slug"), after=self._rerank)
-        self._days = writer.tally("lookup_days", ("guild_id", "day"))
+        self._days = writer.tally("lookup_days", ("guild_id", "day"), after=self._prune)
+        self._pruned_before = ""  # days before this one (ISO) are already deleted
 
     def record(self, guild_id: int, slug: str, when: datetime) -> None:
         """One lookup of a term in a server (guild 0, a user's own install, is not counted)."""
@@ -133,8 +136,11 @@ class LookupStats:
         entry = self.glossary.index.get(uid) if uid is not None else None
         return entry.term if entry is not None else slug
 
-    async def prune(self, now: datetime) -> int:
-        """Forget per-day totals older than the chart, for every server. Returns the rows deleted."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM lookup_days WHERE day < ?", (chart_days(now)[0].isoformat(),))
-            return cursor.rowcount
+    async def _prune(self, batch: Batch) -> None:
+        """After a write of day totals: delete the days before the chart of the latest day written."""
+        latest = date.fromisoformat(max(str(key[1]) for key in batch))
+        cutoff = (latest - timedelta(days=CHART_DAYS - 1)).isoformat()
+        if cutoff > self._pruned_before:
+            async with self.db.transaction() as conn:
+                await conn.execute("DELETE FROM lookup_days WHERE day < ?", (cutoff,))
+            self._pruned_before = cutoff

@@ -140,17 +140,3 @@ async def test_a_purge_forgets_the_servers_lookups(world):
     reply = await world.fake.slash(world.guild, world.moderator, "glossary stats")
     assert reply.embeds[0]["description"].startswith("还没有查询记录")
 
-
-async def test_the_hourly_sweep_forgets_days_past_the_chart(world):
-    world.bot.clock = clock = ManualClock(NOW - timedelta(days=30))
-    await look_up(world, world.guild, world.member, "炸炉")
-    clock.set(NOW - timedelta(days=29))
-    await look_up(world, world.guild, world.member, "炸炉")
-    clock.set(NOW)
-    await world.bot.services.counts.flush()
-    await world.bot.get_cog("Privacy").sweep()
-    days = await world.bot.services.glossary.db.fetchall("SELECT day FROM lookup_days WHERE guild_id = ?",
-                                                         (world.guild.id,))
-    assert [str(r[0]) for r in days] == ["2026-02-19"]  # the first day of the chart stays
-    reply = await world.fake.slash(world.guild, world.moderator, "glossary stats")
-    assert field(reply.embeds[0], "最常查的词") == "1. **炸炉** × 2"  # a term's count has no window

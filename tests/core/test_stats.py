@@ -93,12 +93,17 @@ async def test_browse_by_popularity_in_this_server(services, glossary):
     assert sorted(popular) == sorted(by_name) and elsewhere[0] != "adetailer"
 
 
-async def test_days_older_than_the_chart_are_pruned(services):
-    services.stats.record(G1, "lora", NOON - timedelta(days=CHART_DAYS))
-    services.stats.record(G1, "lora", NOON - timedelta(days=CHART_DAYS - 1))
+async def test_days_that_leave_the_chart_are_deleted_once_a_later_day_is_written(services, glossary):
+    for back in (CHART_DAYS, CHART_DAYS - 1):
+        services.stats.record(G1, "lora", NOON - timedelta(days=back))
+        services.stats.record(G2, "lora", NOON - timedelta(days=back))
     await services.counts.flush()
-    assert await services.stats.prune(NOON) == 1
-    assert (await services.stats.report(G1, NOON)).total == 1
+    assert len(await glossary.db.fetchall("SELECT day FROM lookup_days")) == 4  # all still in some chart
+    services.stats.record(G1, "lora", NOON)
+    await services.counts.flush()
+    rows = await glossary.db.fetchall("SELECT guild_id, day FROM lookup_days ORDER BY guild_id, day")
+    first = (TODAY - timedelta(days=CHART_DAYS - 1)).isoformat()
+    assert [(r[0], str(r[1])) for r in rows] == [(G1, first), (G1, TODAY.isoformat()), (G2, first)]
 
 
 def test_sparkline_scales_to_the_busiest_day():
