@@ -71,7 +71,7 @@ class LiandanBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.services = Services.create(self._glossary)
-        self.services.counts.start()  # lookup-path counts (gaps, …) are written in batches
+        await self.services.start()  # lookup-path counts (gaps, lookups, …) are written in batches
         self.heartbeat.start()
         await self.tree.set_translator(ExtrasTranslator())
         self.add_dynamic_items(RelatedTermButton, ReportButton, EditReportedButton)

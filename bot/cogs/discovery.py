@@ -34,6 +34,7 @@ register({
 ORDER_CHOICES = [
     app_commands.Choice(name=_("按名称", en="By name"), value="name"),
     app_commands.Choice(name=_("最新添加", en="Newest first"), value="newest"),
+    app_commands.Choice(name=_("本服务器热门", en="Most looked up here"), value="popular"),
 ]
 RECENT_RANDOM = 50  # /random avoids the last this-many cards it showed in a server
 
@@ -71,7 +72,9 @@ class Discovery(commands.Cog):
         if category is None:
             await reply(interaction, embed=await self._overview(guild_id, lang))
             return
-        entries = await self.glossary.browse(guild_id, category.value, order.value if order else "name")
+        by = order.value if order else "name"
+        lookups = await self.bot.services.stats.counts(guild_id) if by == "popular" else None
+        entries = await self.glossary.browse(guild_id, category.value, by, lookups)
         if not entries:
             await reply_error(interaction, t("browse.empty", lang))
             return

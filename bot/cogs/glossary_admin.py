@@ -1,4 +1,4 @@
-"""/glossary: a server's backlog of missing terms, YAML export/import and settings."""
+"""/glossary: what a server looks up and misses, YAML export/import and settings."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.ui.checks import ensure_moderator
 from bot.ui.embeds import guild_of, lang_of, reply, reply_error
 from bot.ui.moderation import ImportConfirm
 from bot.ui.privacy import PurgeConfirm
+from bot.ui.stats import command_mention, stats_embed
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
@@ -60,9 +61,14 @@ class GlossaryAdmin(
 
     @commands.Cog.listener()
     async def on_term_lookup(self, guild_id: int, query: str, result: LookupResult) -> None:
-        """Count what a server looked for and didn't find (a picked autocomplete choice is no miss).
-        Guild 0 is a DM or a user's own install somewhere: nothing is kept for those places."""
-        if guild_id and result.status != "found" and not query.startswith(CHOICE_PREFIX):
+        """Count the term a server looked up, or what it looked for and didn't find (a picked
+        autocomplete choice is no miss). Guild 0 is a DM or a user's own install somewhere: nothing
+        is kept for those places. Only counts, never who looked."""
+        if not guild_id:
+            return
+        if result.term is not None:
+            self.services.stats.record(guild_id, result.term.term.id, self.bot.clock.now())
+        elif not query.startswith(CHOICE_PREFIX):
             self.services.gaps.record(guild_id, query)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
@@ -77,6 +83,15 @@ class GlossaryAdmin(
             return
         embed = discord.Embed(title=t("gl.gaps_title", lang), colour=0xE67E22)
         embed.description = "\n".join(f"{i}. `{query}` × {count}" for i, (query, count) in enumerate(top, 1))
+        await reply(interaction, embed=embed, ephemeral=True)
+
+    @app_commands.command(
+        name="stats",
+        description=_("本服务器最常查的词、查不到的词和每天的查询量", en="Top terms, misses and lookups per day here"),
+    )
+    async def stats(self, interaction: discord.Interaction) -> None:
+        report = await self.services.stats.report(guild_of(interaction), self.bot.clock.now())
+        embed = stats_embed(report, lang_of(interaction), command_mention(interaction, "glossary gaps"))
         await reply(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(

@@ -2,13 +2,15 @@
 
 A lookup never waits on a write: a feature that counts something registers a `Tally` (its table
 and key columns) and adds to it in memory; the writer flushes every tally's pending counts in one
-transaction, on a timer and on stop. Gaps (misses per server) are one tally today; per-term lookup
-counts plug in the same way:
+transaction, on a timer and on stop. Gaps (misses per server, gaps.py) and lookups per term and per
+day (stats.py) are tallies:
 
-    lookups = writer.tally("term_lookups", ("guild_id", "uid"))
-    lookups.add((guild_id, uid))
+    lookups = writer.tally("lookup_counts", ("guild_id", "slug"))
+    lookups.add((guild_id, slug))
 
 A tally's table needs a primary key or unique index on its key columns and an integer `count`.
+A tally may ask to hear what was written (`after`): it is called with each batch once committed,
+so per-term lookup counts re-rank the empty autocomplete box of the servers they came from.
 """
 
 from __future__ import annotations
@@ -24,18 +26,21 @@ from bot.core.db import Database
 log = logging.getLogger(__name__)
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 FLUSH_SECONDS = 10.0
+Batch = Counter[tuple[Hashable, ...]]
 
 
 class Tally:
     """Pending counts for one table, keyed by a tuple of its key columns' values."""
 
-    def __init__(self, table: str, columns: Sequence[str]):
+    def __init__(self, table: str, columns: Sequence[str],
+                 after: Callable[[Batch], Awaitable[None]] | None = None):
         for name in (table, *columns):
             if not _NAME.match(name):
                 raise ValueError(f"not a plain SQL name: {name!r}")
         self.table = table
         self.columns = tuple(columns)
-        self.pending: Counter[tuple[Hashable, ...]] = Counter()
+        self.after = after  # told each batch once it is committed
+        self.pending: Batch = Counter()
         names = ", ".join(self.columns)
         self.sql = (
             f"INSERT INTO {table} ({names}, count) VALUES ({', '.join('?' * (len(self.columns) + 1))})"
@@ -47,11 +52,11 @@ class Tally:
             raise ValueError(f"{self.table}: key {key!r} does not match columns {self.columns}")
         self.pending[key] += n
 
-    def take(self) -> Counter[tuple[Hashable, ...]]:
+    def take(self) -> Batch:
         batch, self.pending = self.pending, Counter()
         return batch
 
-    def put_back(self, batch: Counter[tuple[Hashable, ...]]) -> None:
+    def put_back(self, batch: Batch) -> None:
         self.pending.update(batch)
 
 
@@ -68,14 +73,15 @@ class BatchedWriter:
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
-    def tally(self, table: str, columns: Sequence[str]) -> Tally:
-        """The tally for `table`, created on first use; one per table."""
+    def tally(self, table: str, columns: Sequence[str],
+              after: Callable[[Batch], Awaitable[None]] | None = None) -> Tally:
+        """The tally for `table`, created on first use; one per table. `after` hears each written batch."""
         existing = self._tallies.get(table)
         if existing is not None:
             if existing.columns != tuple(columns):
                 raise ValueError(f"{table} is already counted by {existing.columns}")
             return existing
-        self._tallies[table] = Tally(table, columns)
+        self._tallies[table] = Tally(table, columns, after)
         return self._tallies[table]
 
     @property
@@ -97,6 +103,17 @@ class BatchedWriter:
                 for tally, batch in batches:
                     tally.put_back(batch)
                 raise
+            await self._tell(batches)
+
+    @staticmethod
+    async def _tell(batches: list[tuple[Tally, Batch]]) -> None:
+        """Hand each committed batch to its tally's `after` (under the lock, so they arrive in order)."""
+        for tally, batch in batches:
+            if tally.after is not None:
+                try:
+                    await tally.after(batch)
+                except Exception:  # the counts are written; only what follows from them is late
+                    log.exception("after writing %s", tally.table)
 
     def start(self) -> None:
         """Flush every `interval` seconds until stop()."""

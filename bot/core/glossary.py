@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -114,6 +115,7 @@ class Glossary:
 
     async def rebuild_index(self) -> None:
         """The index as saved at the database's current generation, or built from the database."""
+        looked_up = self.index.lookups()  # kept across the rebuild: they come from lookup_counts, not terms
         generation = await self.store.index_generation()
         path = index_snapshot.snapshot_path(getattr(self.db, "path", None))  # SQLite only
         if path is not None and await self.store.count_active() > index_snapshot.MAX_TERMS:
@@ -129,6 +131,8 @@ class Glossary:
             for entry in index.entries():
                 self._matcher(entry.guild_id).add(entry.uid)
         self.index = index
+        for guild_id, counts in looked_up.items():
+            index.set_lookups(guild_id, counts)
         release_free_memory()
 
     async def _build_index(self) -> SearchIndex:
@@ -164,6 +168,7 @@ class Glossary:
             self.index.remove(uid)
         for slug in hidden:
             self.index.unhide(guild_id, slug)
+        self.index.set_lookups(guild_id, {})
         self._matchers.pop(guild_id, None)
 
     def forget(self, uid: int) -> None:
@@ -196,14 +201,18 @@ class Glossary:
         rows = await self.store.catalogue(guild_id)
         return Counter(category for uid, category, _ in rows if self._visible_entry(uid, guild_id))
 
-    async def browse(self, guild_id: int, category: str, order: str = "name") -> list[IndexEntry]:
-        """A category's terms this server can see: by name, or newest first."""
+    async def browse(self, guild_id: int, category: str, order: str = "name",
+                     lookups: Mapping[str, int] | None = None) -> list[IndexEntry]:
+        """A category's terms this server can see: by name, newest first, or "popular": most looked
+        up in this server first (`lookups`: slug → count), then by priority and name."""
         rows = await self.store.catalogue(guild_id, category)
         found = [(entry, created) for uid, _, created in rows if (entry := self._visible_entry(uid, guild_id))]
+        found.sort(key=lambda pair: (normalize(pair[0].term), pair[0].uid))
         if order == "newest":
             found.sort(key=lambda pair: (pair[1], pair[0].uid), reverse=True)
-        else:
-            found.sort(key=lambda pair: (normalize(pair[0].term), pair[0].uid))
+        elif order == "popular":
+            counts = lookups or {}
+            found.sort(key=lambda pair: (-counts.get(pair[0].slug, 0), -pair[0].priority))  # stable: then name
         return [entry for entry, _ in found]
 
     def mentions(self, text: str, guild_id: int = SHIPPED) -> list[tuple[Mention, IndexEntry]]:

@@ -1,28 +1,41 @@
 """What an empty autocomplete box shows: each server's terms, best first, kept sorted as they change.
 
-One `RankedEntries` list holds the shipped terms and one list per server holds that server's own
-terms, each kept in rank order on every write (a bisect, no re-sort), so a server's top 25 is a
-merge of two short walks and never touches another server's entries.
+First the terms this server looked up most (`by_lookups`): lookup count, then priority. Its
+counts are its own (a shipped term looked up in one server moves in that server only), so they
+are not part of the shared lists below; each server keeps only its LOOKED_UP_KEPT most looked-up
+terms in memory, replaced when its counts are written (core/stats.py), never touching another
+server's.
 
-Rank today is priority; `score` is where more signals join (lookup counts will add a boost per
-term via `SearchIndex.boost`): rank = (-score, shorter name, older uid).
+Then the rest by rank: one `RankedEntries` list holds the shipped terms and one list per server
+holds that server's own terms, each kept in rank order on every write (a bisect, no re-sort), so
+a server's top 25 is a merge of two short walks and never touches another server's entries.
+Rank = (-priority, shorter name, older uid).
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Protocol
+
+# The box shows 25; a few more cover terms the server has since hidden or removed.
+LOOKED_UP_KEPT = 50
 
 
 class Ranked(Protocol):
     uid: int
+    slug: str
     term: str
     priority: int
 
 
 RankKey = tuple[int, int, int]
+
+
+def by_lookups(entries: Iterable[Ranked], counts: Mapping[str, int]) -> list[Ranked]:
+    """Looked-up terms, most looked up first, then by priority, shorter name, older uid."""
+    return sorted(entries, key=lambda e: (-counts[e.slug], -e.priority, len(e.term), e.uid))
 
 
 class RankedEntries:
@@ -50,7 +63,7 @@ class RankedEntries:
         bisect.insort(self._items, entry, key=self._key)
 
     def remove(self, entry: Ranked) -> None:
-        """Remove `entry`, which must still rank where it was inserted (see SearchIndex.boost)."""
+        """Remove `entry`, which must still rank where it was inserted (its key must not have changed)."""
         self._settle()
         items, key = self._items, self._key(entry)
         i = bisect.bisect_left(items, key, key=self._key)
@@ -69,6 +82,8 @@ def top(lists: list[RankedEntries], key: Callable[[Ranked], RankKey],
         keep: Callable[[Ranked], bool], limit: int) -> list[Ranked]:
     """The first `limit` entries over several ranked lists that `keep` accepts."""
     out: list[Ranked] = []
+    if limit <= 0:
+        return out
     for entry in heapq.merge(*lists, key=key):
         if keep(entry):
             out.append(entry)

@@ -20,8 +20,8 @@ RETENTION = timedelta(days=30)
 
 # Children before parents (term_names points at terms).
 GUILD_TABLES = (
-    "term_names", "term_revisions", "hidden_terms", "lookup_misses", "suggestions", "term_reports",
-    "guild_settings", "daily_posts", "daily_config", "terms", "guild_departures",
+    "term_names", "term_revisions", "hidden_terms", "lookup_misses", "lookup_counts", "lookup_days",
+    "suggestions", "term_reports", "guild_settings", "daily_posts", "daily_config", "terms", "guild_departures",
 )
 
 

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from bot.core.key_table import KeyTable
 from bot.core.keys import TermKeys, query_pinyin, sound_fold
 from bot.core.normalize import normalize
-from bot.core.popular import RankedEntries, RankKey, top
+from bot.core.popular import LOOKED_UP_KEPT, RankedEntries, RankKey, by_lookups, top
 
 EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
 _FUZZY_CANDIDATES = 200   # keys scored per probe, drawn from the rarest shared n-grams
@@ -141,7 +141,8 @@ class SearchIndex:
         # Empty-box autocomplete: the shipped terms and each server's own, each list kept in rank
         # order on every write, so a server's top 25 never walks another server's entries.
         self._popular: dict[int, RankedEntries] = {}
-        self._boost: dict[int, int] = {}  # uid → extra popularity (lookup counts, later); empty today
+        # guild → slug → lookups: each server's most looked-up terms (core/stats.py sets them).
+        self._looked_up: dict[int, dict[str, int]] = {}
         self._shipped_slugs: set[str] = set()  # so a server's pool costs its size, not the index's
         self._versions: dict[int, int] = defaultdict(int)  # guild (0: shipped) → writes so far
         self._bulk = False
@@ -456,7 +457,7 @@ class SearchIndex:
 
     # --- popularity: what an empty autocomplete box shows ---
     def _rank_key(self, entry: IndexEntry) -> RankKey:
-        return (-(entry.priority + self._boost.get(entry.uid, 0)), len(entry.term), entry.uid)
+        return (-entry.priority, len(entry.term), entry.uid)
 
     def _ranked(self, guild_id: int) -> RankedEntries:
         ranked = self._popular.get(guild_id)
@@ -464,19 +465,36 @@ class SearchIndex:
             ranked = self._popular[guild_id] = RankedEntries(self._rank_key)
         return ranked
 
-    def boost(self, uid: int, amount: int) -> None:
-        """Raise (or lower) one term's popularity, e.g. by its lookup count; it moves in its list."""
-        entry = self._entries.get(uid)
-        if entry is None:
+    def set_lookups(self, guild_id: int, counts: dict[str, int]) -> None:
+        """A server's most looked-up terms (slug → lookups), replacing its previous ones; no other
+        server's order changes. Only the LOOKED_UP_KEPT most looked-up are kept."""
+        if not guild_id or not counts:
+            self._looked_up.pop(guild_id, None)
             return
-        ranked = self._ranked(entry.guild_id)
-        ranked.remove(entry)
-        self._boost[uid] = self._boost.get(uid, 0) + amount
-        ranked.add(entry)
+        if len(counts) > LOOKED_UP_KEPT:
+            counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:LOOKED_UP_KEPT])
+        self._looked_up[guild_id] = counts
+
+    def lookups(self) -> dict[int, dict[str, int]]:
+        """Every server's looked-up terms, as set: carried over when the index is rebuilt."""
+        return self._looked_up
 
     def popular(self, *, guild_id: int = 0, limit: int = 25) -> list[IndexEntry]:
-        """A server's best terms: its own and the shipped ones it sees, merged in rank order."""
+        """A server's best terms: its most looked-up first, then its own and the shipped ones it sees
+        merged in rank order."""
+        counts = self._looked_up.get(guild_id, {})
+        looked_up = [e for slug in counts if (e := self._visible_by_slug(slug, guild_id)) is not None]
+        shown: list[IndexEntry] = by_lookups(looked_up, counts)[:limit]  # type: ignore[assignment]
         lists = [self._ranked(0)]
         if guild_id and guild_id in self._popular:
             lists.append(self._popular[guild_id])
-        return top(lists, self._rank_key, lambda e: self._visible(e, guild_id), limit)  # type: ignore[arg-type]
+        seen = {e.slug for e in shown}
+
+        def keep(entry: IndexEntry) -> bool:
+            return entry.slug not in seen and self._visible(entry, guild_id)
+
+        return shown + top(lists, self._rank_key, keep, limit - len(shown))  # type: ignore[arg-type,operator]
+
+    def _visible_by_slug(self, slug: str, guild_id: int) -> IndexEntry | None:
+        uid = self.visible_uid(slug, guild_id)
+        return None if uid is None else self._entries.get(uid)

@@ -16,6 +16,7 @@ from bot.core.moderation import GuildGlossary
 from bot.core.privacy import Privacy
 from bot.core.proposals import Proposals
 from bot.core.reports import Reports
+from bot.core.stats import LookupStats
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class Services:
     privacy: Privacy  # forgetting a server: 30 days after the bot leaves, or on request
     reports: Reports  # readers' 报错 reports of a wrong card
     counts: BatchedWriter  # everything counted on the lookup path, written in batches
+    stats: LookupStats  # lookups per term and per day in each server: /glossary stats, popularity
 
     @classmethod
     def create(cls, glossary: Glossary) -> Services:
@@ -45,7 +47,13 @@ class Services:
             privacy=Privacy(glossary, gaps),
             reports=Reports(db),
             counts=counts,
+            stats=LookupStats(glossary, counts, gaps),
         )
+
+    async def start(self) -> None:
+        """Rank each server's empty autocomplete box by its lookups so far, then start writing counts."""
+        await self.stats.load()
+        self.counts.start()
 
     async def close(self) -> None:
         """Write what is still pending, then close the database."""

@@ -60,3 +60,26 @@ async def test_a_second_counter_is_written_in_the_same_flush(tmp_path):
     with pytest.raises(ValueError):
         writer.tally("term_lookups", ("uid",))  # one table, one key
     await db.close()
+
+
+async def test_a_tally_hears_each_batch_once_it_is_written_and_its_failure_loses_nothing(tmp_path):
+    db = await Database.open(tmp_path / "c.db")
+    heard: list[dict] = []
+
+    async def after(batch) -> None:
+        rows = await db.fetchall("SELECT query, count FROM lookup_misses")
+        heard.append({"batch": dict(batch), "stored": {r[0]: r[1] for r in rows}})
+        if len(heard) == 1:
+            raise RuntimeError("a listener that fails")
+
+    writer = BatchedWriter(db, sleep=_never)
+    misses = writer.tally("lookup_misses", ("guild_id", "query"), after=after)
+    misses.add((7, "foo"), 2)
+    await writer.flush()  # the listener fails: the counts are written all the same, and not kept pending
+    misses.add((7, "foo"))
+    await writer.flush()
+    await writer.flush()  # nothing pending: nothing to hear
+    assert heard == [{"batch": {(7, "foo"): 2}, "stored": {"foo": 2}},
+                     {"batch": {(7, "foo"): 1}, "stored": {"foo": 3}}]
+    assert writer.pending == 0
+    await db.close()

@@ -35,8 +35,12 @@ def test_a_servers_popular_terms_follow_its_writes():
     assert "mine" not in slugs(index, A, 40)
     index.hide(B, "s28")
     assert slugs(index, B, 2) == ["s29", "s27"]
-    index.boost(1, 1000)  # lookup counts can lift a term later
-    assert slugs(index, B, 1) == ["s0"]
+    index.set_lookups(B, {"s0": 3, "s1": 3, "s28": 9})  # B's lookups lead its box; s28 is hidden there
+    assert slugs(index, B, 4) == ["s1", "s0", "s29", "s27"]  # equal counts: higher priority first
+    assert slugs(index, B, 1) == ["s1"]
+    assert slugs(index, A, 1) == ["s28"] and slugs(index, 0, 1) == ["s29"]  # nobody else's order moved
+    index.set_lookups(B, {})
+    assert slugs(index, B, 1) == ["s29"]
 
 
 def test_popular_matches_a_full_sort_after_random_writes():

@@ -25,11 +25,6 @@ def database_target(backend_target):
     return backend_target
 
 
-@pytest.fixture
-async def services(glossary):
-    return Services.create(glossary)
-
-
 async def fill(services: Services, guild_id: int) -> None:
     """One of everything a server can leave behind."""
     terms = services.terms
@@ -40,6 +35,7 @@ async def fill(services: Services, guild_id: int) -> None:
     services.gaps.record(guild_id, "完全没有的词")
     await services.gaps.flush()
     services.gaps.record(guild_id, "还没写入的词")  # still only in memory
+    services.stats.record(guild_id, "adetailer", LEFT)  # a lookup: its term's count and its day's total
     await services.proposals.create(guild_id, MEMBER, raw("大白", "Big white"))
     await services.settings.set(guild_id, review_channel_id=5, moderator_role_id=6)
     config = DailyConfig(guild_id, 9, parse_time("09:00"), "Asia/Shanghai", active_since=LEFT)
@@ -95,6 +91,8 @@ async def test_purge_forgets_one_server_everywhere_and_at_once(services, glossar
     zhalu = (await glossary.define("炸炉", G1)).term
     assert zhalu.term.guild_id == 0 and zhalu.term.definition != "我们这里的说法。"  # the shipped original again
     assert (await glossary.define("lora", G1)).status == "found"  # no longer hidden
+    assert glossary.complete("", G1)[0].value == "id:zhalu"  # its lookups no longer lead its box
+    assert glossary.complete("", G2)[0].value == "id:adetailer"  # the other server's still do
     assert not [e for _, e in glossary.mentions("群里的小黑又出图了", G1) if e.guild_id == G1]
     assert not [e for e in await glossary.search_text("会画画的猫", G1) if e.guild_id == G1]
     assert (await glossary.define("xiaohei", G2)).term.term.term == "小黑"  # the other server keeps its own
