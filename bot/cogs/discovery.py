@@ -103,7 +103,7 @@ class Discovery(commands.Cog):
         slug = random.choice(fresh) if fresh else None
         if slug is not None:
             recent.append(slug)
-        await open_card(interaction, slug, ephemeral=False, deletable_by=interaction.user.id)
+        await open_card(interaction, slug, ephemeral=False, deletable_by=interaction.user.id, chosen=False)
 
 
 def _category_label(category: Category, lang: str) -> str:

@@ -71,6 +71,12 @@ class GlossaryAdmin(
         elif not query.startswith(CHOICE_PREFIX):
             self.services.gaps.record(guild_id, query)
 
+    @commands.Cog.listener()
+    async def on_card_opened(self, guild_id: int, slug: str) -> None:
+        """A card a member picked (did-you-mean, a related term, a /search or /browse result) is read
+        as much as one looked up by name; random cards are not counted."""
+        self.services.stats.record(guild_id, slug, self.bot.clock.now())
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await ensure_moderator(interaction)
 

@@ -58,11 +58,13 @@ def add_related_buttons(view: discord.ui.View, related: list[tuple[str, str]], *
 
 async def open_card(
     interaction: discord.Interaction, slug: str | None, *, replace: bool = False, ephemeral: bool = True,
-    deletable_by: int | None = None,
+    deletable_by: int | None = None, chosen: bool = True,
 ) -> bool:
     """Answer with a term's card: a new message (ephemeral unless asked otherwise), or (replace) in
     place of the pressed message. A public card gets a 删除 button for deletable_by. A term that is
-    gone gets a short ephemeral note instead. True if shown."""
+    gone gets a short ephemeral note instead. True if shown.
+
+    A card the member picked (chosen; not a random one) is announced as the event `card_opened`."""
     bot: LiandanBot = interaction.client  # type: ignore[assignment]
     stored = await bot.services.glossary.by_slug(slug, guild_of(interaction)) if slug else None
     if stored is None:
@@ -74,6 +76,8 @@ async def open_card(
         await interaction.response.edit_message(content=None, embed=embed, view=view, allowed_mentions=NO_PINGS)
     else:
         await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS)
+    if chosen:
+        bot.dispatch("card_opened", guild_of(interaction), stored.term.id)
     return True
 
 

@@ -38,7 +38,7 @@ class AnotherTermButton(discord.ui.DynamicItem[discord.ui.Button], template=r"li
             return
         bot: LiandanBot = interaction.client  # type: ignore[assignment]
         slugs = sorted(bot.services.glossary.visible_slugs(guild_of(interaction)))
-        await open_card(interaction, random.choice(slugs) if slugs else None)
+        await open_card(interaction, random.choice(slugs) if slugs else None, chosen=False)
 
 
 def daily_view(related: list[tuple[str, str]]) -> discord.ui.View:

@@ -140,3 +140,30 @@ async def test_a_purge_forgets_the_servers_lookups(world):
     reply = await world.fake.slash(world.guild, world.moderator, "glossary stats")
     assert reply.embeds[0]["description"].startswith("还没有查询记录")
 
+
+
+async def test_cards_members_pick_are_counted_random_ones_are_not(world):
+    card = await look_up_card(world, "炸炉")
+    related = next(b for b in _buttons(card) if b.get("custom_id", "").startswith("liandan:term:"))
+    await world.fake.click(card.message, world.member, custom_id=related["custom_id"])  # a related term
+    found = await world.fake.slash(world.guild, world.member, "search", query="噪点")
+    picked = found.message["components"][0]["components"][0]["options"][0]["value"]
+    await world.fake.select(found.message, world.member, [picked])  # a /search result
+    await world.fake.slash(world.guild, world.member, "random")  # chance, not a choice
+    await world.bot.services.counts.flush()
+    with sqlite3.connect(world.bot.settings.database_path) as raw:
+        counts = dict(raw.execute("SELECT slug, count FROM lookup_counts"))
+    expected = {"zhalu": 1}
+    for slug in (related["custom_id"].removeprefix("liandan:term:"), picked):
+        expected[slug] = expected.get(slug, 0) + 1
+    assert counts == expected
+
+
+async def look_up_card(world, term: str):
+    reply = await world.fake.slash(world.guild, world.member, "define", term=term)
+    assert reply.embeds, term
+    return reply
+
+
+def _buttons(reply) -> list[dict]:
+    return [c for row in reply.message["components"] for c in row["components"] if c.get("type") == 2]
