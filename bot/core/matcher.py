@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
@@ -54,13 +54,9 @@ def _fold_char(char: str) -> str:
 
 def fold_with_origins(text: str) -> tuple[str, list[int]]:
     """The folded text, and for each of its characters the index of the original one."""
-    parts: list[str] = []
-    origins: list[int] = []
-    for i, char in enumerate(text[:MAX_TEXT]):
-        folded = _fold_char(char)
-        if folded:
-            parts.append(folded)
-            origins.extend([i] * len(folded))
+    cache = _fold_cache
+    parts = [cache[char] if char in cache else _fold_char(char) for char in text[:MAX_TEXT]]
+    origins = [i for i, part in enumerate(parts) for _ in part]  # comprehensions: this runs per character
     return "".join(parts), origins
 
 
@@ -72,24 +68,66 @@ class Mention:
     surface: str  # the text as written
 
 
-@dataclass(frozen=True, slots=True)
-class _Key:
-    uid: int
-    marker: str  # "", "--" or "/": must precede the match in the original text
-    length: int
+# A key's owner is packed into one int (uid << 10 | length << 2 | marker) so the automaton stores
+# C integers, not Python objects; a key several terms share stores ~index into a list of them.
+_MARKER_CODES = ("", "--", "/")
+_MAX_KEY = 255  # 8 bits of length; names are at most 80 characters
+_CHUNK = 4096  # names converted by OpenCC in one call
+Owners = tuple[tuple[int, tuple[int, ...]], ...]  # (marker code, uids) for one key
 
 
-def _match_keys(name_key: str) -> list[tuple[str, str]]:
-    """(folded key, marker) pairs one stored name is matched by."""
+def _pack(uid: int, marker: str, length: int) -> int:
+    return uid << 10 | length << 2 | _MARKER_CODES.index(marker)
+
+
+def _uid(packed: int) -> int:
+    return packed >> 10
+
+
+def _length(packed: int) -> int:
+    return (packed >> 2) & _MAX_KEY
+
+
+def _fold(text: str) -> str:
+    cache = _fold_cache
+    return "".join([cache[char] if char in cache else _fold_char(char) for char in text])
+
+
+def _split_marker(name_key: str) -> tuple[str, str]:
     marker = "--" if name_key.startswith("--") else "/" if name_key.startswith("/") else ""
-    core = name_key[len(marker):]
-    if not core or (len(core) == 1 and _CJK_CHAR.match(core)):
-        return []
-    keys = [(core, marker)]
-    if _CJK_CHAR.search(core):
-        taiwan = fold_with_origins(_S2TWP.convert(core))[0]
-        if taiwan and taiwan != core:
-            keys.append((taiwan, marker))
+    return name_key[len(marker):], marker
+
+
+def match_keys(names: Iterable[tuple[int, str]]) -> Iterator[tuple[str, int]]:
+    """(folded key, packed owner) for each (uid, stored name): the name itself and, for Chinese,
+    its Taiwan form. OpenCC converts a chunk of names in one call, a fraction of the cost of one
+    call per name at 100k terms; chunks keep what is held at once small."""
+    chunk: list[tuple[int, str]] = []
+    for item in names:
+        chunk.append(item)
+        if len(chunk) == _CHUNK:
+            yield from _chunk_keys(chunk)
+            chunk = []
+    yield from _chunk_keys(chunk)
+
+
+def _chunk_keys(names: list[tuple[int, str]]) -> list[tuple[str, int]]:
+    keys: list[tuple[str, int]] = []
+    chinese: list[tuple[str, int, str]] = []
+    for uid, name_key in names:
+        core, marker = _split_marker(name_key)
+        if not core or (len(core) == 1 and _CJK_CHAR.match(core)) or len(core) > _MAX_KEY:
+            continue
+        keys.append((core, _pack(uid, marker, len(core))))
+        if _CJK_CHAR.search(core):
+            chinese.append((core, uid, marker))
+    converted = _S2TWP.convert("\n".join(core for core, _, _ in chinese)).split("\n") if chinese else []
+    if len(converted) != len(chinese):  # a conversion that ate a line break: one at a time instead
+        converted = [_S2TWP.convert(core) for core, _, _ in chinese]
+    for (core, uid, marker), taiwan in zip(chinese, converted, strict=True):
+        folded = _fold(taiwan)
+        if folded and folded != core and len(folded) <= _MAX_KEY:
+            keys.append((folded, _pack(uid, marker, len(folded))))
     return keys
 
 
@@ -104,6 +142,7 @@ class TermMatcher:
         self._names_of = names_of
         self._uids: set[int] = set()
         self._automaton: ahocorasick.Automaton | None = None
+        self._shared: list[tuple[int, Owners]] = []  # (key length, owners) of keys several terms share
 
     def __len__(self) -> int:
         return len(self._uids)
@@ -118,42 +157,80 @@ class TermMatcher:
             self._automaton = None
 
     def _build(self) -> ahocorasick.Automaton:
-        automaton = ahocorasick.Automaton()
-        for uid in self._uids:
-            for name in self._names_of(uid):
-                for key, marker in _match_keys(name):
-                    owners = automaton.get(key, None) if automaton.exists(key) else None
-                    entry = _Key(uid, marker, len(key))
-                    automaton.add_word(key, (*owners, entry) if owners else (entry,))
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        shared: list[tuple[int, ...]] = []
+        names = ((uid, name) for uid in self._uids for name in self._names_of(uid))
+        for key, packed in match_keys(names):
+            if not automaton.exists(key):
+                automaton.add_word(key, packed)
+                continue
+            current = automaton.get(key)
+            owners = shared[~current] if current < 0 else (current,)
+            if packed in owners:
+                continue
+            if current < 0:
+                shared[~current] = (*owners, packed)
+            else:
+                shared.append((*owners, packed))
+                automaton.add_word(key, ~(len(shared) - 1))
         if len(automaton):
             automaton.make_automaton()
+        self._shared = [(_length(owners[0]), _grouped(owners)) for owners in shared]
         return automaton
 
-    def scan(self, folded: str) -> list[tuple[int, int, tuple[_Key, ...]]]:
-        """(start, end) in folded text and the keys ending there, longest non-overlapping first."""
+    def scan(self, folded: str) -> list[tuple[int, int, Owners]]:
+        """(start, end) in folded text and the owners of the key ending there, longest
+        non-overlapping first."""
         if self._automaton is None:
             self._automaton = self._build()
         if not len(self._automaton) or not folded:
             return []
-        return [(end - keys[0].length + 1, end + 1, keys) for end, keys in self._automaton.iter_long(folded)]
+        shared = self._shared
+        found = []
+        for end, value in self._automaton.iter_long(folded):
+            if value < 0:
+                length, owners = shared[~value]
+            else:
+                length, owners = _length(value), ((value & 3, (_uid(value),)),)
+            found.append((end - length + 1, end + 1, owners))
+        return found
+
+
+def _grouped(owners: tuple[int, ...]) -> Owners:
+    """Owners by marker: the firing rule depends only on the marker, so each is judged once."""
+    by_code: dict[int, list[int]] = {}
+    for packed in owners:
+        by_code.setdefault(packed & 3, []).append(_uid(packed))
+    return tuple((code, tuple(uids)) for code, uids in by_code.items())
 
 
 def _is_word_char(text: str, i: int) -> bool:
     return 0 <= i < len(text) and _ASCII_WORD.match(text[i]) is not None
 
 
-def _fires(text: str, start: int, end: int, key: _Key) -> bool:
+def _fires(text: str, start: int, end: int, marker: str) -> bool:
     surface = text[start:end]
     if surface[:1].isascii() and _is_word_char(text, start - 1):
         return False
     if surface[-1:].isascii() and _is_word_char(text, end):
         return False
-    if key.marker:  # the marker makes even a short name specific: --ar, /info
-        return text[:start].rstrip().endswith(_MARKERS[key.marker])
+    if marker:  # the marker makes even a short name specific: --ar, /info
+        return text[:start].rstrip().endswith(_MARKERS[marker])
     if _CJK_CHAR.search(surface) and any(c.isspace() for c in surface):
         return False  # 丹 炉 is two words, not 丹炉
     core = re.sub(r"[^0-9A-Za-z]", "", surface)
     return not (surface.isascii() and len(core) <= 2 and not (core.isupper() or core.isdigit()))
+
+
+def _first_firing(text: str, start: int, end: int, owners: Owners, visible: Callable[[int], bool]) -> int | None:
+    """The first visible term whose rule fires here (a short alias many terms share is judged
+    once per marker, not once per owner)."""
+    for code, uids in owners:
+        if _fires(text, start, end, _MARKER_CODES[code]):
+            for uid in uids:
+                if visible(uid):
+                    return uid
+    return None
 
 
 def find_mentions(
@@ -161,24 +238,24 @@ def find_mentions(
 ) -> list[Mention]:
     """Every visible term the text mentions, in order of appearance, each once."""
     folded, origins = fold_with_origins(text)
-    found: list[tuple[int, int, tuple[_Key, ...]]] = []
+    found: list[tuple[int, int, Owners]] = []
     for matcher in matchers:
         found.extend(matcher.scan(folded))
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     mentions: list[Mention] = []
     seen: set[int] = set()
     taken_until = 0
-    for start, end, keys in found:
+    for start, end, owners in found:
         if start < taken_until:
             continue  # overlaps a longer or earlier match
         o_start, o_end = origins[start], origins[end - 1] + 1
-        key = next((k for k in keys if visible(k.uid) and _fires(text, o_start, o_end, k)), None)
-        if key is None:
+        uid = _first_firing(text, o_start, o_end, owners, visible)
+        if uid is None:
             continue
         taken_until = end
-        if key.uid not in seen:
-            seen.add(key.uid)
-            mentions.append(Mention(key.uid, o_start, o_end, text[o_start:o_end]))
+        if uid not in seen:
+            seen.add(uid)
+            mentions.append(Mention(uid, o_start, o_end, text[o_start:o_end]))
     return mentions
 
 
