@@ -287,8 +287,11 @@ async def daily_run(tmp: Path, run: int) -> dict:
     times = sorted(fake.send_times)
     posted = sum(len(fake.channel_posts(c)) for c in fake.channels)
     busiest = max(sum(1 for t in times[i:i + 60] if t - s < 1.0) for i, s in enumerate(times))
+    # 51 arrivals within one second would break Discord's limit: the closest any 51 consecutive
+    # arrivals came, so a run shows its margin (≥ 1 s: none did), not only a pass or a fail.
+    closest_51 = min(b - a for a, b in zip(times, times[50:], strict=False))
     return {"posts": posted, "sends": len(times), "per_second": (len(times) - 1) / (times[-1] - times[0]),
-            "busiest_second": busiest}
+            "busiest_second": busiest, "closest_51_ms": closest_51 * 1000}
 
 
 # --- reporting ---------------------------------------------------------------------------
@@ -356,7 +359,8 @@ async def main_async(args: argparse.Namespace) -> None:
             print(f"\n## Daily posts: {DAILY_SERVERS} servers due at once, sends held {SEND_DELAY * 1000:.0f} ms")
             print(f"- {m['per_second']:.1f} posts/s (median of {len(runs)}); most sends in any second: "
                   f"{max(r['busiest_second'] for r in runs)}; posted {m['posts']:.0f} of {DAILY_SERVERS}")
-            print("- per run: " + "; ".join(f"{r['per_second']:.1f}/s, busiest {r['busiest_second']}" for r in runs))
+            print("- per run: " + "; ".join(f"{r['per_second']:.1f}/s, busiest {r['busiest_second']}, "
+                                            f"closest 51 sends {r['closest_51_ms']:.0f} ms" for r in runs))
 
 
 def _has(module: str) -> bool:
