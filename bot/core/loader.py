@@ -199,7 +199,11 @@ def _parse_term(name: str, entry: Entry, problems: list[Problem], *, strict: boo
         key = clip(item.name, 40)
         if key in raw:
             problems.append(Problem(name, item.name_line, key, "field given twice"))
-        raw[key] = item.value()
+        try:
+            raw[key] = item.value()
+        except ValueError as exc:  # a date that isn't one (2026-02-30): YAML reads it as a date
+            problems.append(Problem(name, item.line, key, f"is not a valid value: {clip(str(exc), 80)}"))
+            continue
         lines[key] = item.line
     before = len(problems)
 

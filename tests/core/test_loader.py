@@ -120,6 +120,14 @@ def test_checked_must_be_a_month(tmp_path):
     assert [p.field for p in err.value.problems] == ["checked"]
 
 
+@pytest.mark.parametrize("value", ["2026-02-30", "2001-12-14 21:59:43 +25:00"])
+def test_a_date_that_is_no_date_is_named_not_a_crash(tmp_path, value):
+    with pytest.raises(GlossaryError) as err:
+        load_glossary(write(tmp_path, "a.yaml", GOOD.replace("checked: 2026-11", f"checked: {value}")))
+    (problem,) = err.value.problems
+    assert (problem.line, problem.field) == (17, "checked") and "not a valid value" in problem.message
+
+
 def test_a_broken_term_adds_no_follow_on_related_errors(tmp_path):
     with pytest.raises(GlossaryError) as err:
         load_glossary(write(tmp_path, "a.yaml", GOOD.replace("category: model", "category: modle")))
@@ -131,7 +139,8 @@ def test_a_broken_term_adds_no_follow_on_related_errors(tmp_path):
 VARIANTS = [
     ("checked: 2026-11", "priority: 3"), ("checked: 2026-11", "priority: 3.5"), ("checked: 2026-11", "priority: true"),
     ("checked: 2026-11", "priority:"),
-    ("checked: 2026-11", "checked: 2026-11-05"), ("en: Low-Rank Adaptation", "en: 0x1F"),
+    ("checked: 2026-11", "checked: 2026-11-05"), ("checked: 2026-11", "checked: 2026-02-30"),
+    ("en: Low-Rank Adaptation", "en: 0x1F"),
     ("en: Low-Rank Adaptation", 'en: "Low-Rank  Adaptation"'), ("en: Low-Rank Adaptation", "en: !!str 12"),
     ("en: Low-Rank Adaptation", "en: !custom x"), ("en: Low-Rank Adaptation", "en: {a: 1}"),
     ("en: Low-Rank Adaptation", "en: &a x\n  example: *a"), ("aliases: [炸爐]", "aliases: [[炸爐], x]"),
