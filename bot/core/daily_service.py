@@ -28,7 +28,10 @@ from bot.core.daily_store import DailyStore, PostRecord
 from bot.core.rate_limit import SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
-SENDS_PER_SECOND = 47  # Discord allows 50 requests/s in all; the rest absorbs jitter and other requests
+SENDS_PER_SECOND = 47  # the steady pace: Discord allows 50 requests/s in all, the rest is for other requests
+# Whatever delays bunch sends on the way, Discord never sees more than this many in one second
+# (rate_limit.py: a send counts from its start until a second after its response).
+DISCORD_LIMIT = 50
 CONCURRENT_POSTS = 8  # sends in flight at once: enough to keep the limiter busy when a send takes ~150 ms
 
 
@@ -70,7 +73,7 @@ class DailyService:
         self.poster = poster
         self.prepare = prepare or _unprepared(poster)  # type: ignore[arg-type]
         self.picker = DailyPicker(pool, store.current_cycle, pool_version)
-        self.limiter = limiter or SlidingWindowLimiter(SENDS_PER_SECOND, 1.0)
+        self.limiter = limiter or SlidingWindowLimiter(SENDS_PER_SECOND, 1.0, ceiling=DISCORD_LIMIT)
         self.concurrency = concurrency
         self.owns = owns  # is the server on one of this process's shards? (shards.py)
         self._stopping = False
@@ -145,8 +148,8 @@ class DailyService:
     async def _send(self, config: DailyConfig, day: date, slug: str, now: datetime, *, attempts: int) -> None:
         try:
             send = await self.prepare(config, day, slug)
-            await self.limiter.acquire()
-            message_id = await send()
+            async with self.limiter.slot():
+                message_id = await send()
         except PostRejected as exc:
             log.warning("guild %s: daily post rejected: %s", config.guild_id, exc)
             await self.store.finish(config.guild_id, day, status="failed", error=str(exc))

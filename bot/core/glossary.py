@@ -15,7 +15,7 @@ from bot.core.db import Database, open_database
 from bot.core.i18n import ZH
 from bot.core.loader import parse_data_files, raw_digest, read_data_files
 from bot.core.matcher import Mention, TermMatcher, find_mentions
-from bot.core.memory import release_free_memory
+from bot.core.memory import cycle_collector_paused, release_free_memory
 from bot.core.models import SHIPPED, Term
 from bot.core.normalize import normalize
 from bot.core.search import IndexEntry, SearchIndex
@@ -81,8 +81,9 @@ class Glossary:
         """
         files = read_data_files(data_dir)
         digest = raw_digest(files)
-        # Parsed before the database opens: a broken file stops everything before any write.
-        terms = None if stored_raw_digest(database_path) == digest else parse_data_files(files)
+        with cycle_collector_paused():
+            # Parsed before the database opens: a broken file stops everything before any write.
+            terms = None if stored_raw_digest(database_path) == digest else parse_data_files(files)
         del files  # the raw bytes are not needed past here (tens of MB at scale)
         db = await open_database(database_path)
         try:
@@ -91,7 +92,8 @@ class Glossary:
             if terms is None:
                 report = SyncReport(skipped=True, unchanged=await store.count())
             else:
-                report = await store.sync_shipped(terms, raw_digest=digest)
+                with cycle_collector_paused():
+                    report = await store.sync_shipped(terms, raw_digest=digest)
             glossary = cls(db, store, SearchIndex())
             await glossary.rebuild_index()
             await glossary._follow_other_processes()

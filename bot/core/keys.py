@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict, pinyin
+from pypinyin.seg.simpleseg import seg as pinyin_words
 
 from bot.core.normalize import has_cjk, normalize
 
@@ -92,8 +93,12 @@ def query_pinyin(text: str) -> str:
 
 def _readings(text: str) -> list[list[str]]:
     """Syllables for each character, the phrase-aware reading first."""
-    main = lazy_pinyin(text, errors="default")
-    alternatives = pinyin(text, style=Style.NORMAL, heteronym=True, errors="default")
+    main: list[str] = []
+    alternatives: list[tuple[str, ...]] = []
+    for word in pinyin_words(text):  # the words pypinyin itself reads text as, in order
+        word_main, word_alternatives = _word_readings(word)
+        main += word_main
+        alternatives += word_alternatives
     if len(main) != len(alternatives):
         return [[syllable] for syllable in main]
     out = []
@@ -101,6 +106,15 @@ def _readings(text: str) -> list[list[str]]:
         options = [first] + [a for a in alts if a != first]
         out.append(options[:2])
     return out
+
+
+@lru_cache(maxsize=65536)
+def _word_readings(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """lazy_pinyin and heteronym pinyin of one word of pinyin_words(): pypinyin reads text word
+    by word, so a text's readings are its words' readings in order. Most words are single
+    characters, which repeat across names: each is read once instead of once per name."""
+    return (tuple(lazy_pinyin(word, errors="default")),
+            tuple(map(tuple, pinyin(word, style=Style.NORMAL, heteronym=True, errors="default"))))
 
 
 def _pinyin_forms(text: str) -> tuple[list[str], list[str]]:

@@ -17,7 +17,7 @@ from bot.core.models import Category, Term
 from bot.core.normalize import hidden_characters, normalize, visible_form
 from bot.core.sources import source_problem
 from bot.core.text import clip
-from bot.core.yaml_guard import MAX_BYTES, guarded_loader
+from bot.core.yaml_guard import MAX_BYTES, Entry, term_list
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _CHECKED = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
@@ -157,23 +157,21 @@ def _parse_file(
     if len(text) > MAX_BYTES:
         problems.append(Problem(name, 0, "", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB"))
         return []
-    loader = None
     try:
-        loader = guarded_loader(text)  # the reader already refuses some characters here
-        root = loader.get_single_node()
-        if root is None:
-            return []
-        if not isinstance(root, yaml.SequenceNode):
-            problems.append(Problem(name, _line(root), "", "the file must be a YAML list of terms"))
-            return []
-        out = []
-        for node in root.value:
-            item = _parse_term(name, node, loader, problems, strict=strict)
-            if isinstance(item, _Located):
-                out.append(item)
-            elif item:
-                broken_ids.add(item)
-        return out
+        with term_list(text) as document:  # the reader already refuses some characters here
+            if document is None:
+                return []
+            if not document.is_list:
+                problems.append(Problem(name, document.line, "", "the file must be a YAML list of terms"))
+                return []
+            out = []
+            for entry in document.entries:
+                item = _parse_term(name, entry, problems, strict=strict)
+                if isinstance(item, _Located):
+                    out.append(item)
+                elif item:
+                    broken_ids.add(item)
+            return out
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -185,42 +183,37 @@ def _parse_file(
     except RecursionError:
         problems.append(Problem(name, 0, "", "YAML error: the file is nested too deeply"))
         return []
-    finally:
-        if loader is not None:
-            loader.dispose()
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _parse_term(
-    name: str, node: yaml.Node, loader: yaml.SafeLoader, problems: list[Problem], *, strict: bool
-) -> _Located | str | None:
+def _parse_term(name: str, entry: Entry, problems: list[Problem], *, strict: bool) -> _Located | str | None:
     """The located term; or, when it has problems, its id (if it has one) so links to it still count."""
-    if not isinstance(node, yaml.MappingNode):
-        problems.append(Problem(name, _line(node), "", "each term must be a mapping of fields"))
+    if entry.fields is None:
+        problems.append(Problem(name, entry.line, "", "each term must be a mapping of fields"))
         return None
     raw: dict[str, Any] = {}
     lines: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(name, _line(key_node), "", "a field name must be plain text"))
+    for item in entry.fields:
+        if item.name is None:
+            problems.append(Problem(name, item.name_line, "", "a field name must be plain text"))
             return None
-        key = clip(str(key_node.value), 40)
+        key = clip(item.name, 40)
         if key in raw:
-            problems.append(Problem(name, _line(key_node), key, "field given twice"))
-        raw[key] = loader.construct_object(value_node, deep=True)
-        lines[key] = _line(value_node)
+            problems.append(Problem(name, item.name_line, key, "field given twice"))
+        try:
+            raw[key] = item.value()
+        except ValueError as exc:  # a date that isn't one (2026-02-30): YAML reads it as a date
+            problems.append(Problem(name, item.line, key, f"is not a valid value: {clip(str(exc), 80)}"))
+            continue
+        lines[key] = item.line
     before = len(problems)
 
     def report(field: str, message: str) -> None:
-        problems.append(Problem(name, lines.get(field, _line(node)), field, message))
+        problems.append(Problem(name, lines.get(field, entry.line), field, message))
 
     term = validate_fields(raw, report, strict=strict)
     if term is None or len(problems) > before:
         return raw["id"] if isinstance(raw.get("id"), str) else None
-    return _Located(term, name, _line(node), lines)
+    return _Located(term, name, entry.line, lines)
 
 
 class _Fields:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import gc
 import itertools
 import operator
 from array import array
@@ -31,6 +30,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.key_table import KeyTable
 from bot.core.keys import TermKeys, query_pinyin, sound_fold
+from bot.core.memory import cycle_collector_paused
 from bot.core.normalize import normalize
 from bot.core.popular import LOOKED_UP_KEPT, RankedEntries, RankKey, by_lookups, top
 
@@ -160,17 +160,13 @@ class SearchIndex:
     @contextlib.contextmanager
     def bulk_load(self) -> Iterator[None]:
         """Many adds at once (start-up): keys are ordered and n-grammed once at the end, not per add."""
-        # Millions of small objects, none cyclic: the cycle collector would only rescan them.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        self._bulk = True
-        try:
-            yield
-        finally:
-            self._bulk = False
-            self._place_pending(resort=True)
-            if was_enabled:
-                gc.enable()
+        with cycle_collector_paused():
+            self._bulk = True
+            try:
+                yield
+            finally:
+                self._bulk = False
+                self._place_pending(resort=True)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -9,6 +10,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -26,6 +28,7 @@ _SHIPPED_HASH = "shipped_glossary_hash"
 _SHIPPED_RAW = "shipped_raw_digest"  # digest of data/*.yaml bytes: equal means nothing to parse
 _KEYS_VERSION = "search_keys_version"
 _INDEX_BATCH = 1000
+_WRITE_BATCH = 1000  # terms a multi-row INSERT: 16 values each stays under SQLite's 32,766 parameters
 TERM_COLUMNS = (
     "uid, guild_id, slug, term, en, aliases, category, summary, definition, example,"
     " related, sources, priority, checked, search_keys, deleted_at"
@@ -75,16 +78,48 @@ def term_values(term: Term, digest: str | None = None) -> dict:
     }
 
 
-def _plan_shipped(terms: Sequence[Term], hashes: list[str], existing: dict[str, str]) -> tuple[list[dict], list[dict]]:
-    """Column values of the shipped terms to insert and to update (unchanged ones are left alone)."""
+Planned = list[tuple[Term, str]]  # terms to write, each with its content hash
+
+
+def _plan_shipped(terms: Sequence[Term], hashes: list[str], existing: dict[str, str]) -> tuple[Planned, Planned]:
+    """The shipped terms to insert and to update (unchanged ones are left alone)."""
     inserts, updates = [], []
     for term, digest in zip(terms, hashes, strict=True):
         if term.guild_id != SHIPPED:
             raise ValueError(f"shipped term {term.id!r} carries guild_id {term.guild_id}")
         old = existing.get(term.id)
         if old != digest:
-            (inserts if old is None else updates).append(term_values(term, digest))
+            (inserts if old is None else updates).append((term, digest))
     return inserts, updates
+
+
+async def _insert_sqlite(conn: aiosqlite.Connection, planned: Planned) -> None:
+    """Insert the planned terms, computing each batch's values (search keys, mostly) while SQLite
+    writes the batch before: one multi-row INSERT a batch is one step in SQLite, which runs its
+    triggers (the /search tables, most of the cost) without holding the GIL."""
+    writing: asyncio.Future | None = None
+    try:
+        for start in range(0, len(planned), _WRITE_BATCH):
+            rows = [term_values(term, digest) for term, digest in planned[start:start + _WRITE_BATCH]]
+            if writing is not None:
+                await writing
+            writing = asyncio.ensure_future(conn.execute(_insert_many_sql(rows), _flat(rows)))
+            await asyncio.sleep(0)  # let it reach SQLite's thread before the next batch is computed
+        await writing  # type: ignore[misc]
+    except BaseException:
+        if writing is not None and not writing.done():
+            await asyncio.wait([writing])  # the transaction rolls back after it, never beside it
+        raise
+
+
+def _insert_many_sql(rows: list[dict]) -> str:
+    columns = list(rows[0])
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    return f"INSERT INTO terms ({', '.join(columns)}) VALUES " + ", ".join([one] * len(rows))
+
+
+def _flat(rows: list[dict]) -> list:
+    return [value for row in rows for value in row.values()]
 
 
 def row_to_stored(row: aiosqlite.Row) -> StoredTerm:
@@ -150,18 +185,16 @@ class TermStore:
             for r in await self.db.fetchall("SELECT slug, content_hash FROM terms WHERE guild_id = ?", (SHIPPED,))
         }
         gone = existing.keys() - {t.id for t in terms}
-        inserts, updates = _plan_shipped(terms, hashes, existing)  # keys computed here, outside the write lock
+        inserts, updates = _plan_shipped(terms, hashes, existing)
         async with self.db.transaction() as conn:
             await conn.executemany("DELETE FROM terms WHERE guild_id = ? AND slug = ?", [(SHIPPED, s) for s in gone])
-            if inserts:
-                columns = list(inserts[0])
-                await conn.executemany(
-                    f"INSERT INTO terms ({', '.join(columns)}) VALUES ({', '.join(':' + k for k in columns)})", inserts)
+            await self._insert(conn, inserts)
             if updates:
-                sets = ", ".join(f"{k} = :{k}" for k in updates[0])
+                rows = [term_values(term, digest) for term, digest in updates]
+                sets = ", ".join(f"{k} = :{k}" for k in rows[0])
                 await conn.executemany(
                     f"UPDATE terms SET {sets}, updated_at = {self.db.NOW}"
-                    " WHERE guild_id = :guild_id AND slug = :slug", updates)
+                    " WHERE guild_id = :guild_id AND slug = :slug", rows)
             await self._set_meta(conn, _SHIPPED_HASH, digest)
             if raw_digest is not None:
                 await self._set_meta(conn, _SHIPPED_RAW, raw_digest)
@@ -169,6 +202,17 @@ class TermStore:
                             unchanged=len(terms) - len(inserts) - len(updates))
         log.info("shipped glossary synced: %s", report)
         return report
+
+    async def _insert(self, conn: Any, planned: Planned) -> None:
+        if not planned:
+            return
+        if self.db.dialect == "sqlite":
+            await _insert_sqlite(conn, planned)
+            return
+        rows = [term_values(term, digest) for term, digest in planned]
+        columns = list(rows[0])
+        await conn.executemany(
+            f"INSERT INTO terms ({', '.join(columns)}) VALUES ({', '.join(':' + k for k in columns)})", rows)
 
     async def index_generation(self) -> str | None:
         """This database's id and a counter every write to terms or hidden_terms moves on

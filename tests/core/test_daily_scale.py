@@ -1,6 +1,8 @@
 """Term of the day at scale: the rate limit, idle ticks, and the cached pick, on simulated time."""
 
+import asyncio
 import random
+import selectors
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -59,6 +61,83 @@ async def test_limiter_never_exceeds_its_rate_in_any_window():
     assert busiest_window(starts) <= 50
     assert busiest_window(starts, per=100_000) <= 5  # spread out, not let through in bursts
     assert 1000 / (clock.now - idle) >= 45  # and, while callers wait, it holds back no more than it must
+
+
+class VirtualTimeLoop(asyncio.SelectorEventLoop):
+    """An event loop on simulated time: whenever nothing is ready, it jumps to the next timer."""
+
+    def __init__(self):
+        super().__init__(_JumpingSelector(self))
+        self.now = 0.0
+
+    def time(self) -> float:
+        return self.now
+
+
+class _JumpingSelector(selectors.DefaultSelector):
+    def __init__(self, loop: VirtualTimeLoop):
+        super().__init__()
+        self._loop = loop
+
+    def select(self, timeout=None):
+        ready = super().select(0)
+        if not ready and timeout is None:
+            raise RuntimeError("nothing is scheduled and nothing can happen: a deadlock")
+        if not ready and timeout:
+            self._loop.now += timeout
+        return ready
+
+
+def _after_stalls(at: float, stalls: list[tuple[float, float]]) -> float:
+    """`at`, or the end of the stall it falls in (a process that was not scheduled handles it then)."""
+    return next((end for begin, end in stalls if begin <= at < end), at)
+
+
+def _sends_through_busy_machines(limiter_args: dict, *, stall_every: float, seed: int) -> tuple[list[int], float]:
+    """1,000 sends, 8 at a time, through a limiter on simulated time, on their way delayed by stalls at
+    the sender and the receiver (bunching them), the network (5–30 ms each way) and a 50 ms hold.
+    Returns the arrival times at the receiver (µs) and the posts per second there."""
+    rng = random.Random(seed)
+    loop = VirtualTimeLoop()
+
+    def stalls() -> list[tuple[float, float]]:
+        begins = [i * stall_every + rng.uniform(0, stall_every) for i in range(int(40 / stall_every))]
+        return [(b, b + rng.uniform(0.02, 0.4)) for b in begins]
+
+    at_sender, at_receiver = stalls(), stalls()
+    arrivals: list[float] = []
+
+    async def send(limiter, slots: asyncio.Semaphore) -> None:
+        async with slots, limiter.slot():
+            leaves = _after_stalls(loop.time(), at_sender)
+            arrives = _after_stalls(leaves + rng.uniform(0.005, 0.03), at_receiver)
+            arrivals.append(arrives)
+            await asyncio.sleep(arrives + 0.05 + rng.uniform(0.005, 0.03) - loop.time())
+
+    async def main() -> None:
+        limiter = SlidingWindowLimiter(**limiter_args, clock=loop.time)
+        slots = asyncio.Semaphore(8)
+        await asyncio.gather(*(send(limiter, slots) for _ in range(SERVERS)))
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+    arrivals.sort()
+    return [round(a * 1e6) for a in arrivals], (SERVERS - 1) / (arrivals[-1] - arrivals[0])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_however_machines_delay_the_sends_discord_never_sees_more_than_its_limit(seed):
+    arrivals, per_second = _sends_through_busy_machines({"rate": 47, "ceiling": 50}, stall_every=2.0, seed=seed)
+    assert busiest_window(arrivals) <= 50
+    assert per_second >= 35  # stalls cost some pace, never the limit
+
+
+def test_the_pace_holds_above_45_a_second_when_the_machines_are_not_stalling():
+    arrivals, per_second = _sends_through_busy_machines({"rate": 47, "ceiling": 50}, stall_every=1e9, seed=1)
+    assert busiest_window(arrivals) <= 50
+    assert per_second >= 45
 
 
 @pytest.fixture

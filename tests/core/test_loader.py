@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.loader import GlossaryError, load_glossary
+from bot.core import yaml_guard
+from bot.core.loader import GlossaryError, load_glossary, parse_documents
 
 GOOD = """\
 - id: zhalu
@@ -119,7 +120,52 @@ def test_checked_must_be_a_month(tmp_path):
     assert [p.field for p in err.value.problems] == ["checked"]
 
 
+@pytest.mark.parametrize("value", ["2026-02-30", "2001-12-14 21:59:43 +25:00"])
+def test_a_date_that_is_no_date_is_named_not_a_crash(tmp_path, value):
+    with pytest.raises(GlossaryError) as err:
+        load_glossary(write(tmp_path, "a.yaml", GOOD.replace("checked: 2026-11", f"checked: {value}")))
+    (problem,) = err.value.problems
+    assert (problem.line, problem.field) == (17, "checked") and "not a valid value" in problem.message
+
+
 def test_a_broken_term_adds_no_follow_on_related_errors(tmp_path):
     with pytest.raises(GlossaryError) as err:
         load_glossary(write(tmp_path, "a.yaml", GOOD.replace("category: model", "category: modle")))
     assert [p.field for p in err.value.problems] == ["category"]
+
+
+# Values of every kind the fast reader takes or leaves to the node reader: plain, quoted and block
+# text, numbers, booleans, nulls, dates (a bad one too), tags, anchors and aliases, nested values.
+VARIANTS = [
+    ("checked: 2026-11", "priority: 3"), ("checked: 2026-11", "priority: 3.5"), ("checked: 2026-11", "priority: true"),
+    ("checked: 2026-11", "priority:"),
+    ("checked: 2026-11", "checked: 2026-11-05"), ("checked: 2026-11", "checked: 2026-02-30"),
+    ("en: Low-Rank Adaptation", "en: 0x1F"),
+    ("en: Low-Rank Adaptation", 'en: "Low-Rank  Adaptation"'), ("en: Low-Rank Adaptation", "en: !!str 12"),
+    ("en: Low-Rank Adaptation", "en: !custom x"), ("en: Low-Rank Adaptation", "en: {a: 1}"),
+    ("en: Low-Rank Adaptation", "en: &a x\n  example: *a"), ("aliases: [炸爐]", "aliases: [[炸爐], x]"),
+    ("aliases: [炸爐]", "aliases:\n    - 炸爐\n    - 2"), ("aliases: [炸爐]", "<<: {aliases: [x]}"),
+    ("aliases: [炸爐]", "[a]: b"), ("aliases: [炸爐]", "aliases: [炸爐]\n  aliases: [x]"),
+    ("summary: 轻量微调方法。", "summary: |\n    轻量\n    微调"), ("summary: 轻量微调方法。", "summary: >-\n    轻量。\n    微调"),
+    ("- id: lora", "- lora\n- id: lora"), ("- id: lora", "---\n- id: lora"), ("checked: 2026-11", "checked: 2026-11\n---\n- x"),
+]
+
+
+def _outcome(text: str) -> tuple:
+    try:
+        return ("terms", [(t.to_dict(), t.priority) for t in parse_documents([("a.yaml", text)], strict=True)])
+    except GlossaryError as exc:
+        return ("problems", [(p.line, p.field, p.message) for p in exc.problems])
+
+
+@pytest.mark.parametrize(("old", "new"), VARIANTS)
+def test_the_fast_reader_and_the_node_reader_load_alike(monkeypatch, old, new):
+    text = GOOD.replace(old, new)
+    assert text != GOOD
+    fast = _outcome(text)
+
+    def refuse(self):
+        raise yaml_guard._Refused
+
+    monkeypatch.setattr(yaml_guard._FastReader, "document", refuse)
+    assert _outcome(text) == fast

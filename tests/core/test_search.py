@@ -1,7 +1,12 @@
 """Search behaviour users notice: tiers, typos, confidence, and which server sees what."""
 
-import pytest
+import random
 
+import pytest
+from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+from bot.core import keys as keys_module
 from bot.core.keys import TermKeys, compute_keys
 from bot.core.normalize import normalize
 from bot.core.search import IndexEntry, SearchIndex
@@ -40,6 +45,22 @@ def test_keys_round_trip_and_fix_domain_readings():
     keys = compute_keys(["重绘幅度", "长宽比"])
     assert "chonghuifudu" in keys.pinyin and "changkuanbi" in keys.pinyin
     assert TermKeys.deserialize(keys.serialize()) == keys
+
+
+def test_cached_readings_are_pypinyins_readings_of_the_whole_name():
+    """Readings are cached per word of pypinyin's own segmentation; names mixing phrases (whose
+    readings differ from their characters' own) and polyphonic characters read as a whole would."""
+    rng = random.Random(3)
+    phrases = sorted(PHRASES_DICT)
+    polyphonic = sorted(chr(c) for c, readings in PINYIN_DICT.items() if "," in readings and 0x4E00 <= c <= 0x9FFF)
+    names = ["重新长文本", "银行行长", "长宽比重绘", "SD模型调参", "炸炉了"] + [
+        "".join(rng.choice(phrases) if rng.random() < 0.5 else rng.choice(polyphonic) for _ in range(rng.randint(1, 4)))
+        for _ in range(300)
+    ]
+    for name in names:
+        main, alternatives = lazy_pinyin(name), pinyin(name, style=Style.NORMAL, heteronym=True)
+        expected = [[first, *[a for a in alts if a != first]][:2] for first, alts in zip(main, alternatives, strict=True)]
+        assert keys_module._readings(name) == expected, name
 
 
 @pytest.mark.parametrize("query", ["炸炉", "炸爐", "zhalu", "炸芦", "炸丹炉"])

@@ -7,6 +7,7 @@ import pytest
 
 from bot.core.db import Database, migration_scripts, open_database
 from bot.core.db_postgres import migration_scripts as pg_migration_scripts
+from bot.core.keys import compute_keys
 from bot.core.models import Category, Term
 from bot.core.store import TermStore, term_values
 from tests.support.postgres import BACKENDS
@@ -91,6 +92,19 @@ async def test_a_failing_sync_leaves_the_previous_state(store):
     with pytest.raises(ValueError):
         await store.sync_shipped([make("c"), broken])
     assert [s.term.id for s in await store.active_terms()] == ["a"]
+
+
+async def test_a_sync_of_thousands_writes_every_term_in_order_or_none(store):
+    terms = [make(f"t{i}", f"第{i}个定义。", aliases=[f"别名{i}"]) for i in range(2500)]  # several write batches
+    await store.sync_shipped([make("a")])
+    with pytest.raises(store.db.IntegrityError):
+        await store.sync_shipped([*terms, make("t7")])  # the same id twice, in the last batch
+    assert [s.term.id for s in await store.active_terms()] == ["a"]
+    report = await store.sync_shipped(terms)
+    assert (report.added, report.removed) == (2500, 1)
+    stored = sorted(await store.active_terms(), key=lambda s: s.uid)
+    assert [s.term for s in stored] == terms
+    assert all(s.keys == compute_keys(t.names) for s, t in zip(stored, terms, strict=True))
 
 
 async def test_stored_terms_round_trip_with_their_search_keys(store):
