@@ -121,7 +121,7 @@ class Daily(
         if stored is None:
             raise PostRejected(f"term {slug!r} is no longer in this server's glossary")
         card = await self.glossary.card(stored, config.guild_id, lang=ZH, header=daily_header(day.isoformat()))
-        view = daily_view(await self.glossary.related_names(stored.term, config.guild_id))
+        view = daily_view(await self.glossary.related_names(stored.term, config.guild_id), stored.term.id)
         embed = card_to_embed(card)
 
         async def send() -> int:
@@ -222,7 +222,8 @@ class Daily(
         day = config.local_date(self.bot.clock.now()) if config else self.bot.clock.now().date()
         card = await self.glossary.card(stored, interaction.guild_id, lang=lang,
                                             header=daily_header(day.isoformat(), lang))
-        view = daily_view(await self.glossary.related_names(stored.term, interaction.guild_id))
+        view = daily_view(await self.glossary.related_names(stored.term, interaction.guild_id), stored.term.id,
+                          lang=lang)
         await reply(interaction, embed=card_to_embed(card), view=view, ephemeral=True)
 
 

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core.i18n import register, t
-from bot.ui.cards import add_related_buttons, open_card
+from bot.core.i18n import ZH, register, t
+from bot.ui.cards import BUTTONS_PER_ROW, LAST_ROW, add_related_buttons, open_card
 from bot.ui.cooldowns import CARD_BUTTONS
 from bot.ui.embeds import guild_of
+from bot.ui.reports import ReportButton
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
@@ -41,8 +42,13 @@ class AnotherTermButton(discord.ui.DynamicItem[discord.ui.Button], template=r"li
         await open_card(interaction, random.choice(slugs) if slugs else None, chosen=False)
 
 
-def daily_view(related: list[tuple[str, str]]) -> discord.ui.View:
+RELATED_ROWS = LAST_ROW - 1  # 再来一个 has the first row and 报错 the last, as on every card
+
+
+def daily_view(related: list[tuple[str, str]], slug: str, *, lang: str = ZH) -> discord.ui.View:
+    """再来一个, the related terms, and 报错 for the day's term (slug), all persistent."""
     view = discord.ui.View(timeout=None)
     view.add_item(AnotherTermButton())
-    add_related_buttons(view, related[:15], first_row=1)
+    add_related_buttons(view, related[: BUTTONS_PER_ROW * RELATED_ROWS], first_row=1)
+    view.add_item(ReportButton(slug, t("report.button", lang), row=LAST_ROW))
     return view

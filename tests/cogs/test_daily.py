@@ -12,8 +12,11 @@ import pytest
 from bot.client import LiandanBot
 from bot.core.clock import ManualClock
 from bot.core.glossary import Glossary
+from bot.ui.daily_view import daily_view
+from bot.ui.embeds import NO_PINGS
 from tests.conftest import DATA_DIR
-from tests.support.fake_discord import MANAGE_GUILD, MEMBER_DEFAULT
+from tests.support import limits
+from tests.support.fake_discord import MANAGE_GUILD, MEMBER_DEFAULT, MODAL
 
 HEADER = re.compile(r"今日术语 · (\d{4}-\d{2}-\d{2})")
 
@@ -147,6 +150,53 @@ async def test_daily_preview_is_ephemeral_and_matches_the_next_post(daily_world)
     await daily_world.tick()
     (post,) = daily_world.fake.channel_posts(channel.id)
     assert post["embeds"][0]["title"] == preview.embeds[0]["title"]
+
+
+def buttons(message: dict) -> list[dict]:
+    return [c for row in message["components"] for c in row["components"]]
+
+
+def report_id(message: dict) -> str:
+    (custom_id,) = [b["custom_id"] for b in buttons(message) if b.get("label") == "报错"]
+    return custom_id
+
+
+async def test_daily_post_has_a_report_button_that_files_a_report_on_that_term_after_a_restart(daily_world):
+    guild, channel, _ = await setup_server(daily_world)
+    daily_world.clock.set(datetime(2026, 3, 1, 1, 0, tzinfo=UTC))
+    await daily_world.tick()
+    (post,) = daily_world.fake.channel_posts(channel.id)
+    slug = report_id(post).removeprefix("liandan:report:")
+    stored = await daily_world.glossary.by_slug(slug, guild.id)
+    assert stored is not None and post["embeds"][0]["title"].startswith(stored.term.term)
+    await daily_world.restart()  # the button is persistent: an old post still works
+    member = guild.add_member("路人")
+    form = await daily_world.fake.click(post, member, label="报错")
+    assert form.type == MODAL
+    thanks = await daily_world.fake.submit_modal(form, member, {"note": "今天这张卡的例子不对"}, guild=guild)
+    assert thanks.ephemeral and "谢谢" in thanks.content
+    reports = await daily_world.bot.services.reports.shipped()
+    assert [(r.slug, r.notes) for r in reports] == [(slug, ["今天这张卡的例子不对"])]
+
+
+async def test_daily_preview_has_the_report_button_of_the_term_it_shows(daily_world):
+    guild, channel, moderator = await setup_server(daily_world)
+    preview = await daily_world.fake.slash(guild, moderator, "daily preview")
+    daily_world.clock.set(datetime(2026, 3, 1, 1, 0, tzinfo=UTC))
+    await daily_world.tick()
+    (post,) = daily_world.fake.channel_posts(channel.id)
+    assert report_id(preview.message) == report_id(post)
+    form = await daily_world.fake.click(preview.message, moderator, label="报错")
+    assert form.type == MODAL
+
+
+def test_a_daily_post_with_many_related_terms_keeps_within_discords_limits():
+    related = [(f"term-{i}", f"相关词条{i}") for i in range(30)]
+    view = daily_view(related, "zhalu")
+    body = {"components": view.to_components(), "allowed_mentions": NO_PINGS.to_dict()}
+    assert limits.message_problems(body) == []
+    labels = [b["label"] for b in buttons(body)]
+    assert labels[0] == "再来一个" and labels[-1] == "报错" and len(labels) == 1 + 15 + 1
 
 
 async def test_daily_403_is_recorded_not_retried_and_next_day_works(daily_world):
