@@ -119,14 +119,14 @@ async def search(
     backend: FullTextBackend,
     query: str,
     guild_id: int,
-    visible: Callable[[int], bool],
     name_hits: Callable[[str], list[int]] = lambda q: [],
 ) -> list[int]:
-    """uids of the terms this server can see that match, best first: terms whose name or alias
-    contains the query (from the search index), then the full-text hits by bm25."""
+    """uids of the terms that match, best first: terms whose name or alias contains the query (from
+    the search index), then the full-text hits by bm25. Which of them this server may see is the
+    search index's to say (Glossary.search_text asks it), since it owns visibility."""
     folded = fold_query(query)
     if not folded:
         return []
     ranked = dict.fromkeys(name_hits(folded))
     ranked.update(dict.fromkeys(await backend.candidates(folded, guild_id)))
-    return [uid for uid in ranked if visible(uid)]
+    return list(ranked)

@@ -182,15 +182,12 @@ class Glossary:
 
     async def search_text(self, query: str, guild_id: int = SHIPPED) -> list[IndexEntry]:
         """/search: terms whose name, aliases, summary, definition or example contain the query."""
-        visible = lambda uid: self._visible_entry(uid, guild_id) is not None  # noqa: E731
-        uids = await fulltext.search(self.fulltext, query, guild_id, visible, lambda q: self._name_hits(q, guild_id))
-        return [entry for uid in uids if (entry := self.index.get(uid)) is not None]
+        uids = await fulltext.search(self.fulltext, query, guild_id, lambda q: self._name_hits(q, guild_id))
+        return self.index.visible_entries(uids, guild_id)
 
     def _name_hits(self, query: str, guild_id: int) -> list[int]:
         """Terms whose name or alias contains the query: exact name first, as search ranks them."""
-        key = normalize(query)
-        hits = self.index.search(query, guild_id=guild_id, limit=AUTOCOMPLETE_LIMIT)
-        return [h.entry.uid for h in hits if key and any(key in name for name in self.index.names_of(h.entry.uid))]
+        return [entry.uid for entry in self.index.containing(query, guild_id=guild_id, limit=AUTOCOMPLETE_LIMIT)]
 
     async def summaries(self, uids: list[int]) -> dict[int, str]:
         return await self.store.summaries(uids)

@@ -37,6 +37,12 @@ class KeyTable:
         bounds = self._bounds
         return self._buf[bounds[kid]:bounds[kid + 1]].decode()
 
+    def having(self, kids: Iterable[int], needle: str) -> list[int]:
+        """The kids whose text has needle inside, compared as UTF-8 bytes (which never decodes:
+        UTF-8 finds a character sequence only where it starts on a character)."""
+        find, bounds, sub = self._buf.find, self._bounds, needle.encode()
+        return [kid for kid in kids if find(sub, bounds[kid], bounds[kid + 1]) >= 0]
+
     def sort_key(self, kid: int) -> bytearray:
         """Orders key ids as their texts would sort (UTF-8 keeps code-point order), without decoding."""
         bounds = self._bounds

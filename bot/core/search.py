@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import heapq
 import itertools
 import operator
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
@@ -38,6 +39,7 @@ EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
 _FUZZY_CANDIDATES = 200   # keys scored per probe, drawn from the rarest shared n-grams
 _RAREST_GRAMS = 4
 _PREFIX_NEIGHBOURS = 80   # keys sharing the start (or the end) of the probe, scored alongside, per window
+_CONTAINING_SCAN = 400    # name keys checked for containing a /search query (search.containing)
 _ENOUGH_BETTER_HITS = 5    # with this many exact/pinyin/prefix hits, skip fuzzy scoring
 _MIN_SUGGESTION_SCORE = 60.0
 _KEYS_PER_TERM = 5         # distinct keys a term adds on average (names, spellings, 模糊音, initials): sizes tables
@@ -349,6 +351,28 @@ class SearchIndex:
         if not q:
             return []
         best: dict[int, Hit] = {}
+        offer = self._offer_into(best, guild_id)
+        spelled = self._offer_unfuzzy(q, offer, limit)
+        if sum(1 for h in best.values() if h.tier <= INITIALS) < _ENOUGH_BETTER_HITS:
+            for probe in {q, spelled} - {""}:
+                self._offer_fuzzy(probe, offer)
+        return sorted(best.values(), key=Hit.rank)[:limit]
+
+    def _offer_unfuzzy(self, q: str, offer: Callable[[Iterable[int], int, float], None], limit: int) -> str:
+        """Every tier but fuzzy, for the normalised query q; returns q's spelling ("" if none)."""
+        spelled = query_pinyin(q) or (q if q.isascii() and q.isalnum() else "")
+        offer(self._owners_of_text(q, _NAMES), EXACT, 100.0)
+        if spelled:
+            offer(self._owners_of_text(spelled, _SPELLINGS), PINYIN, 100.0)
+            offer(self._owners_of_text(sound_fold(spelled), _SOUNDS_OR_SPELLINGS), FUZZY_SOUND, 95.0)
+            if q.isascii():
+                offer(self._owners_of_text(q, _INITIALS), INITIALS, 80.0)
+        for prefix in {q, spelled} - {""}:
+            self._offer_prefixes(prefix, offer, limit * 2)
+        return spelled
+
+    def _offer_into(self, best: dict[int, Hit], guild_id: int) -> Callable[[Iterable[int], int, float], None]:
+        """offer(uids, tier, score): keep each visible term's best hit in `best`."""
         entries, visible = self._entries, self._visible
 
         def offer(uids: Iterable[int], tier: int, score: float) -> None:
@@ -362,19 +386,44 @@ class SearchIndex:
                 if visible(entry, guild_id):
                     best[uid] = Hit(entry, tier, score)
 
-        spelled = query_pinyin(q) or (q if q.isascii() and q.isalnum() else "")
-        offer(self._owners_of_text(q, _NAMES), EXACT, 100.0)
-        if spelled:
-            offer(self._owners_of_text(spelled, _SPELLINGS), PINYIN, 100.0)
-            offer(self._owners_of_text(sound_fold(spelled), _SOUNDS_OR_SPELLINGS), FUZZY_SOUND, 95.0)
-            if q.isascii():
-                offer(self._owners_of_text(q, _INITIALS), INITIALS, 80.0)
-        for prefix in {q, spelled} - {""}:
-            self._offer_prefixes(prefix, offer, limit * 2)
-        if sum(1 for h in best.values() if h.tier <= INITIALS) < _ENOUGH_BETTER_HITS:
-            for probe in {q, spelled} - {""}:
-                self._offer_fuzzy(probe, offer)
-        return sorted(best.values(), key=Hit.rank)[:limit]
+        return offer
+
+    def containing(self, query: str, *, guild_id: int = 0, limit: int = 25) -> list[IndexEntry]:
+        """Visible terms with a name or alias that contains the query, ranked as search() ranks
+        them, except that the fuzzy tier is replaced by names with the query inside (scored as
+        fuzz.ratio scores them): what /search lists first. Only containment counts there, so
+        nothing is fuzzily scored."""
+        q = normalize(query)
+        if not q:
+            return []
+        best: dict[int, Hit] = {}
+        offer = self._offer_into(best, guild_id)
+        self._offer_unfuzzy(q, offer, limit)
+        inside: set[int] = set()  # terms known to have a name with q inside
+        for kid in self._names_with(q):
+            owners = self._owners(kid, _NAMES)
+            offer(owners, FUZZY, 200.0 * len(q) / (len(q) + len(self._keys.text(kid))))
+            inside.update(owners)
+        hits = [hit for uid, hit in best.items() if uid in inside or any(q in n for n in self.names_of(uid))]
+        return [hit.entry for hit in heapq.nsmallest(limit, hits, key=Hit.rank)]
+
+    def _names_with(self, q: str) -> list[int]:
+        """Kids of name keys with q inside, from the posting of its rarest bigram (narrowed by the
+        next rarest when long), at most _CONTAINING_SCAN of them, oldest first (the shipped
+        glossary loads first)."""
+        bigrams = set(map(str.__add__, q, q[1:]))  # every name has its bigrams posted (not unigrams)
+        if not bigrams:
+            return []  # one character has no bigram; the other tiers find names with it
+        postings = sorted((self._grams.get(g, ()) for g in bigrams), key=len)
+        kids = postings[0]
+        if len(kids) > _CONTAINING_SCAN and len(postings) > 1:
+            kids = sorted(set(kids).intersection(postings[1]))
+        return self._keys.having(itertools.islice(kids, _CONTAINING_SCAN), q)
+
+    def visible_entries(self, uids: Iterable[int], guild_id: int) -> list[IndexEntry]:
+        """The entries of these uids that this server can see, in the same order; unknown uids are skipped."""
+        get, visible = self._entries.get, self._visible
+        return [entry for uid in uids if (entry := get(uid)) is not None and visible(entry, guild_id)]
 
     def _offer_prefixes(self, prefix: str, offer, cap: int) -> None:
         for kid in self._starting_with(prefix, cap + 1):

@@ -36,3 +36,12 @@ def test_byte_order_is_text_order_forwards_and_backwards():
     assert list(by_tail) == sorted(range(len(texts)), key=table.tail_key)
     ends_together = [table.text(i) for i in by_tail]
     assert abs(ends_together.index("炸炉") - ends_together.index("a炉")) == 1  # keys that end alike sit together
+
+
+def test_having_finds_keys_with_the_text_inside_as_text_does():
+    rng = random.Random(3)
+    texts = list(dict.fromkeys("".join(rng.choice("ab炼丹炉é") for _ in range(rng.randint(1, 6))) for _ in range(500)))
+    table = KeyTable()
+    ids, _ = table.claim(texts, [0] * len(texts))
+    for needle in ["炼丹", "丹", "a炉", "é", "bé炉", "ab"]:
+        assert table.having(ids, needle) == [i for i, t in zip(ids, texts, strict=True) if needle in t], needle

@@ -160,3 +160,18 @@ def test_fuzzy_sounds_fold_the_main_reading_of_a_polyphonic_word(index):
     for query, uid in (("conghuifudu", 9), ("zanu", 1)):
         assert index.search(query)[0].entry.uid == uid
         assert index.resolve(query).suggestions[0].entry.uid == uid
+
+
+def test_names_containing_a_query_exact_first_then_beginning_then_inside(index):
+    index.add(*entry(10, "zhalu-fix", "炸炉修复", "Fixing an overtrained model"))
+    index.add(*entry(11, "own-zhalu", "小炸炉", "", guild_id=7))
+    assert [e.slug for e in index.containing("炸炉")] == ["zhalu", "zhalu-fix"]
+    assert [e.slug for e in index.containing("炸炉", guild_id=7)] == ["zhalu", "zhalu-fix", "own-zhalu"]
+    assert [e.slug for e in index.containing("diffusion")] == ["sd"]  # inside "stablediffusion"
+    assert [e.slug for e in index.containing("model")] == ["liandan", "feidan", "zhalu-fix"]  # begins, then closest
+
+
+def test_names_containing_never_include_mere_look_alikes(index):
+    assert index.search("炸鸡")  # search suggests look-alikes…
+    assert index.containing("炸鸡") == []  # …but no name has 炸鸡 in it
+    assert index.containing("zhalu") == []  # a spelling is not a name
