@@ -39,7 +39,7 @@ EXACT, PINYIN, FUZZY_SOUND, PREFIX, INITIALS, FUZZY = range(6)
 _FUZZY_CANDIDATES = 200   # keys scored per probe, drawn from the rarest shared n-grams
 _RAREST_GRAMS = 4
 _PREFIX_NEIGHBOURS = 80   # keys sharing the start (or the end) of the probe, scored alongside, per window
-_CONTAINING_SCAN = 400    # name keys checked for containing a /search query (search.containing)
+_CONTAINING_SCAN = 200    # name keys checked for having a /search query inside (containing)
 _ENOUGH_BETTER_HITS = 5    # with this many exact/pinyin/prefix hits, skip fuzzy scoring
 _MIN_SUGGESTION_SCORE = 60.0
 _KEYS_PER_TERM = 5         # distinct keys a term adds on average (names, spellings, 模糊音, initials): sizes tables
@@ -390,9 +390,9 @@ class SearchIndex:
 
     def containing(self, query: str, *, guild_id: int = 0, limit: int = 25) -> list[IndexEntry]:
         """Visible terms with a name or alias that contains the query, ranked as search() ranks
-        them, except that the fuzzy tier is replaced by names with the query inside (scored as
-        fuzz.ratio scores them): what /search lists first. Only containment counts there, so
-        nothing is fuzzily scored."""
+        them, except that the fuzzy tier is replaced by names that end with the query or have it
+        inside (scored as fuzz.ratio scores them): what /search lists first. Only containment
+        counts there, so nothing is fuzzily scored."""
         q = normalize(query)
         if not q:
             return []
@@ -400,7 +400,7 @@ class SearchIndex:
         offer = self._offer_into(best, guild_id)
         self._offer_unfuzzy(q, offer, limit)
         inside: set[int] = set()  # terms known to have a name with q inside
-        for kid in self._names_with(q):
+        for kid in (*self._ending_with(q, 2 * limit), *self._names_with(q)):
             owners = self._owners(kid, _NAMES)
             offer(owners, FUZZY, 200.0 * len(q) / (len(q) + len(self._keys.text(kid))))
             inside.update(owners)
@@ -408,17 +408,14 @@ class SearchIndex:
         return [hit.entry for hit in heapq.nsmallest(limit, hits, key=Hit.rank)]
 
     def _names_with(self, q: str) -> list[int]:
-        """Kids of name keys with q inside, from the posting of its rarest bigram (narrowed by the
-        next rarest when long), at most _CONTAINING_SCAN of them, oldest first (the shipped
-        glossary loads first)."""
+        """Kids of name keys with q inside, among the first _CONTAINING_SCAN of the posting of its
+        rarest bigram (the oldest keys: the shipped glossary loads first). Bounded, since the
+        full-text query finds every name with q anyway; these only put names first."""
         bigrams = set(map(str.__add__, q, q[1:]))  # every name has its bigrams posted (not unigrams)
         if not bigrams:
             return []  # one character has no bigram; the other tiers find names with it
-        postings = sorted((self._grams.get(g, ()) for g in bigrams), key=len)
-        kids = postings[0]
-        if len(kids) > _CONTAINING_SCAN and len(postings) > 1:
-            kids = sorted(set(kids).intersection(postings[1]))
-        return self._keys.having(itertools.islice(kids, _CONTAINING_SCAN), q)
+        rarest = min((self._grams.get(g, ()) for g in bigrams), key=len)
+        return self._keys.having(rarest[:_CONTAINING_SCAN], q)
 
     def visible_entries(self, uids: Iterable[int], guild_id: int) -> list[IndexEntry]:
         """The entries of these uids that this server can see, in the same order; unknown uids are skipped."""

@@ -169,6 +169,7 @@ def test_names_containing_a_query_exact_first_then_beginning_then_inside(index):
     assert [e.slug for e in index.containing("炸炉", guild_id=7)] == ["zhalu", "zhalu-fix", "own-zhalu"]
     assert [e.slug for e in index.containing("diffusion")] == ["sd"]  # inside "stablediffusion"
     assert [e.slug for e in index.containing("model")] == ["liandan", "feidan", "zhalu-fix"]  # begins, then closest
+    assert [e.slug for e in index.containing("train")] == ["zhalu", "liandan", "zhalu-fix"]  # inside, closest first
 
 
 def test_names_containing_never_include_mere_look_alikes(index):
