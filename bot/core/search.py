@@ -358,9 +358,11 @@ class SearchIndex:
                 self._offer_fuzzy(probe, offer)
         return sorted(best.values(), key=Hit.rank)[:limit]
 
-    def _offer_unfuzzy(self, q: str, offer: Callable[[Iterable[int], int, float], None], limit: int) -> str:
-        """Every tier but fuzzy, for the normalised query q; returns q's spelling ("" if none)."""
-        spelled = query_pinyin(q) or (q if q.isascii() and q.isalnum() else "")
+    def _offer_unfuzzy(self, q: str, offer: Callable[[Iterable[int], int, float], None], limit: int, *,
+                       pinyin: bool = True) -> str:
+        """Every tier but fuzzy, for the normalised query q; returns q's spelling ("" if none).
+        pinyin=False leaves out the spelling of Chinese in q (pypinyin is the costly part)."""
+        spelled = (query_pinyin(q) if pinyin else "") or (q if q.isascii() and q.isalnum() else "")
         offer(self._owners_of_text(q, _NAMES), EXACT, 100.0)
         if spelled:
             offer(self._owners_of_text(spelled, _SPELLINGS), PINYIN, 100.0)
@@ -398,7 +400,9 @@ class SearchIndex:
             return []
         best: dict[int, Hit] = {}
         offer = self._offer_into(best, guild_id)
-        self._offer_unfuzzy(q, offer, limit)
+        # A name with q in it has q's characters, not just its sound: the pinyin tiers, which
+        # find names that sound like q, would add nothing the other tiers miss.
+        self._offer_unfuzzy(q, offer, limit, pinyin=False)
         inside: set[int] = set()  # terms known to have a name with q inside
         for kid in (*self._ending_with(q, 2 * limit), *self._names_with(q)):
             owners = self._owners(kid, _NAMES)
