@@ -47,8 +47,8 @@ class Discovery(commands.Cog):
 
     async def _pages(self, interaction: discord.Interaction, title: str, entries) -> None:
         view = TermPages(self.bot, interaction.user.id, title, entries, lang_of(interaction))
-        await reply(interaction, embed=await view.render(), view=view)
-        view.message = await interaction.original_response()
+        sent = await reply(interaction, embed=await view.render(), view=view)
+        view.message = sent or await interaction.original_response()
 
     @app_commands.command(
         name="search", description=_("在释义里搜索：忘了名字也能找到词条", en="Search every definition")

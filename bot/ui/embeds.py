@@ -56,15 +56,18 @@ async def reply(
     *,
     ephemeral: bool = False,
     **kwargs,
-) -> None:
-    """Respond or follow up, whichever is still possible, never pinging anyone."""
+) -> discord.InteractionMessage | None:
+    """Respond or follow up, whichever is still possible, never pinging anyone. Returns the message
+    a response created, which Discord sends back with the response (no extra request); None for a
+    follow-up."""
     kwargs.setdefault("allowed_mentions", NO_PINGS)
     if content is not None:
         content = clip(content, MESSAGE_LIMIT)
     if interaction.response.is_done():
         await interaction.followup.send(content, ephemeral=ephemeral, **kwargs)
-    else:
-        await interaction.response.send_message(content, ephemeral=ephemeral, **kwargs)
+        return None
+    sent = await interaction.response.send_message(content, ephemeral=ephemeral, **kwargs)
+    return sent.resource if isinstance(sent.resource, discord.InteractionMessage) else None
 
 
 async def reply_error(interaction: discord.Interaction, text: str) -> None:
