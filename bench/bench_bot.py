@@ -1,12 +1,15 @@
 """The whole bot through discord.py: the real `python -m bot` process against the simulated Discord.
 
     python bench/bench_bot.py                 # every section, 3 runs each (~10 minutes)
-    python bench/bench_bot.py --only define   # define | json | profile | startup | daily
+    python bench/bench_bot.py --only define   # define | search | json | profile | profile-search | startup | daily
     python bench/bench_bot.py --sizes shipped,10k --runs 1
 
 Sections (each run starts fresh bot processes; figures are medians over runs):
 - define: /define and autocomplete per second at 50 in flight; p50/p99 for hits, typos and misses;
   the bot process's CPU per interaction (user + system, all threads, from /proc);
+- search: /search (2–6 Chinese characters from the shipped definitions, English words from them)
+  against /define hits in the same bot process, one phase after the other at 50 in flight: p50/p99
+  of each, the ratio of the p50s, and the bot's CPU per interaction; profile-search profiles it;
 - json: the same with discord.py on the standard json module, to see what orjson (the `speed`
   extra) buys; runs only when orjson is installed (`pip install orjson` to compare);
 - profile: where the bot's CPU goes during /define load (cProfile self time, grouped by module);
@@ -27,6 +30,7 @@ import asyncio
 import os
 import platform
 import random
+import re
 import signal
 import statistics
 import sys
@@ -167,6 +171,9 @@ def complete_queries(rng: random.Random, n: int) -> list[tuple[str, str]]:
     return [("autocomplete", (lambda s: s[: rng.randint(0, min(6, len(s)))])(rng.choice(names))) for _ in range(n)]
 
 
+OPTION_OF = {"define": "term", "search": "query"}  # a slash command's one option
+
+
 async def drive(fake: FakeDiscord, queries: list[tuple[str, str]], *, command: str) -> tuple[float, dict]:
     """Run every query with IN_FLIGHT at once; (seconds, label → latencies in ms)."""
     guild = next(iter(fake.guilds.values()))
@@ -178,10 +185,10 @@ async def drive(fake: FakeDiscord, queries: list[tuple[str, str]], *, command: s
         while pending:
             label, query = pending.pop()
             began = time.perf_counter()
-            if command == "define":
-                await fake.slash(guild, member, "define", term=query, timeout=30)
-            else:
+            if command == "autocomplete":
                 await fake.autocomplete(guild, member, "define", "term", value=query)
+            else:
+                await fake.slash(guild, member, command, timeout=30, **{OPTION_OF[command]: query})
             latencies.setdefault(label, []).append((time.perf_counter() - began) * 1000)
 
     began = time.perf_counter()
@@ -216,17 +223,18 @@ async def define_run(tmp: Path, run: int, n: int, **env: str) -> dict:
             "miss_hit_ratio": pct(lat["miss"], 0.5) / pct(lat["hit"], 0.5)}
 
 
-async def profile_run(tmp: Path, n: int) -> list[tuple[str, float]]:
+async def profile_run(tmp: Path, n: int, make_queries=None, command: str = "define") -> list[tuple[str, float]]:
+    make_queries = make_queries or define_queries
     fake = await new_fake()
-    stats = tmp / "define.prof"
-    bot = BotProcess(tmp, REPO / "data", tmp / "profile.db", BENCH_PROFILE=str(stats))
+    stats = tmp / f"{command}.prof"
+    bot = BotProcess(tmp, REPO / "data", tmp / f"profile-{command}.db", BENCH_PROFILE=str(stats))
     try:
         await bot.start(fake)
         rng = random.Random(7)
-        await drive(fake, define_queries(rng, 200), command="define")
+        await drive(fake, make_queries(rng, 200), command=command)
         bot.signal(signal.SIGUSR1)
         await asyncio.sleep(0.2)
-        await drive(fake, define_queries(rng, n), command="define")
+        await drive(fake, make_queries(rng, n), command=command)
         bot.signal(signal.SIGUSR2)
         for _ in range(100):
             if stats.exists():
@@ -237,6 +245,77 @@ async def profile_run(tmp: Path, n: int) -> list[tuple[str, float]]:
         await bot.stop()
         await fake.stop()
     return summarise_profile(stats)
+
+
+# --- /search against /define hits ----------------------------------------------------------
+def hit_queries(rng: random.Random, n: int) -> list[tuple[str, str]]:
+    from bot.core.loader import load_glossary
+
+    terms = load_glossary(REPO / "data")
+    return [("hit", rng.choice(terms).term) for _ in range(n)]
+
+
+def search_queries(rng: random.Random, n: int) -> list[tuple[str, str]]:
+    """Half 2–6 Chinese characters from a shipped definition, half an English word from one."""
+    from bot.core.loader import load_glossary
+
+    texts = [t.definition for t in load_glossary(REPO / "data")]
+    runs = [run for text in texts for run in re.findall(r"[\u4e00-\u9fff]{2,}", text)]
+    words = sorted({w.lower() for text in texts for w in re.findall(r"[A-Za-z]{3,}", text)})
+    out = []
+    for i in range(n):
+        if i % 2:
+            out.append(("search", rng.choice(words)))
+            continue
+        run = rng.choice(runs)
+        size = rng.randint(2, min(6, len(run)))
+        start = rng.randrange(len(run) - size + 1)
+        out.append(("search", run[start:start + size]))
+    return out
+
+
+async def timed_phases(bot: BotProcess, fake: FakeDiscord, phases: list[tuple[str, list]]) -> dict[str, dict]:
+    """Each (command, queries) phase in turn: its interactions per second, latencies by label, and
+    the bot's CPU milliseconds per interaction."""
+    out = {}
+    for command, queries in phases:
+        cpu = bot.cpu_seconds()
+        seconds, latencies = await drive(fake, queries, command=command)
+        out[command] = {"rps": len(queries) / seconds, "latencies": latencies,
+                        "cpu_ms": (bot.cpu_seconds() - cpu) * 1000 / len(queries)}
+    return out
+
+
+async def search_run(tmp: Path, run: int, n: int) -> dict:
+    """/define hits, then /search, in one fresh bot process (after a warm-up of each)."""
+    rng = random.Random(20261126 + run)
+    fake = await new_fake()
+    bot = BotProcess(tmp, REPO / "data", tmp / f"search-{run}.db")
+    try:
+        await bot.start(fake)
+        await timed_phases(bot, fake, [("define", hit_queries(rng, 200)), ("search", search_queries(rng, 200))])
+        got = await timed_phases(bot, fake, [("define", hit_queries(rng, n)), ("search", search_queries(rng, n))])
+    finally:
+        await bot.stop()
+        await fake.stop()
+    hits, searches = got["define"]["latencies"]["hit"], got["search"]["latencies"]["search"]
+    return {"hit_rps": got["define"]["rps"], "search_rps": got["search"]["rps"],
+            "hit_p50": pct(hits, 0.5), "hit_p99": pct(hits, 0.99),
+            "search_p50": pct(searches, 0.5), "search_p99": pct(searches, 0.99),
+            "search_hit_ratio": pct(searches, 0.5) / pct(hits, 0.5),
+            "hit_cpu_ms": got["define"]["cpu_ms"], "search_cpu_ms": got["search"]["cpu_ms"]}
+
+
+def print_search(runs: list[dict]) -> None:
+    m = median_of(runs)
+    print(f"\n## /search against /define hits (median of {len(runs)} runs; each run: fresh bot process)")
+    print(f"- /define hit: {m['hit_rps']:.0f}/s at {IN_FLIGHT} in flight, p50 {m['hit_p50']:.1f} ms, "
+          f"p99 {m['hit_p99']:.1f} ms, bot CPU {m['hit_cpu_ms']:.2f} ms each")
+    print(f"- /search: {m['search_rps']:.0f}/s at {IN_FLIGHT} in flight, p50 {m['search_p50']:.1f} ms, "
+          f"p99 {m['search_p99']:.1f} ms, bot CPU {m['search_cpu_ms']:.2f} ms each")
+    print(f"- /search p50 ÷ /define hit p50: {m['search_hit_ratio']:.2f} (target ≤ 2)")
+    print("- per run: " + "; ".join(f"ratio {r['search_hit_ratio']:.2f}, CPU {r['search_cpu_ms']:.2f} / "
+                                    f"{r['hit_cpu_ms']:.2f} ms" for r in runs))
 
 
 # --- start-up ----------------------------------------------------------------------------
@@ -342,6 +421,8 @@ async def main_async(args: argparse.Namespace) -> None:
         tmp = Path(name)
         if args.only in (None, "define"):
             print_define("Through discord.py", [await define_run(tmp, r, args.n) for r in range(args.runs)])
+        if args.only in (None, "search"):
+            print_search([await search_run(tmp, r, args.n) for r in range(args.runs)])
         if args.only in (None, "json") and not _has("orjson"):
             print("\n(json section skipped: orjson is not installed, so discord.py uses json already)")
         elif args.only in (None, "json"):
@@ -350,6 +431,10 @@ async def main_async(args: argparse.Namespace) -> None:
         if args.only in (None, "profile"):
             print("\n## Where the bot's CPU goes during /define (cProfile self time)")
             for group, share in await profile_run(tmp, args.n):
+                print(f"- {group}: {share:.0%}")
+        if args.only in (None, "profile-search"):
+            print("\n## Where the bot's CPU goes during /search (cProfile self time)")
+            for group, share in await profile_run(tmp, args.n, search_queries, "search"):
                 print(f"- {group}: {share:.0%}")
         if args.only in (None, "startup"):
             await startup_section(tmp, args.sizes.split(","), args.runs)
@@ -373,7 +458,7 @@ def _has(module: str) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["define", "json", "profile", "startup", "daily"])
+    parser.add_argument("--only", choices=["define", "search", "json", "profile", "profile-search", "startup", "daily"])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--n", type=int, default=1500, help="interactions per load phase")
     parser.add_argument("--sizes", default="shipped,10k,100k")
