@@ -14,7 +14,7 @@ from bot.core.i18n import t
 from bot.core.normalize import visible_form
 from bot.core.text import clip
 from bot.ui.cards import DeleteCardButton, card_message
-from bot.ui.embeds import NO_PINGS, answers_privately, guild_of, lang_of, reply, reply_error
+from bot.ui.embeds import answers_privately, guild_of, lang_of, reply, reply_error
 from bot.ui.views import CandidateView
 
 if TYPE_CHECKING:
@@ -60,10 +60,8 @@ class Define(commands.Cog):
         elif result.suggestions:
             view = CandidateView(interaction.user.id, result.suggestions, timeout=self.bot.suggestion_timeout,
                                  lang=lang, public=not private)
-            await interaction.response.send_message(
-                t("define.suggest", lang, query=shown), view=view, ephemeral=private, allowed_mentions=NO_PINGS
-            )
-            view.message = await interaction.original_response()
+            sent = await reply(interaction, t("define.suggest", lang, query=shown), view=view, ephemeral=private)
+            view.message = sent or await interaction.original_response()
         else:
             await reply_error(interaction, t("define.not_found", lang, query=shown))
 

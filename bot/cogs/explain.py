@@ -68,8 +68,8 @@ class Explain(commands.Cog):
             return
         title = t("explain.title", lang, count=len(terms))
         pages = TermPages(self.bot, interaction.user.id, title, terms, lang, per_page=MAX_PER_PAGE)
-        await reply(interaction, embed=await pages.render(), view=pages, ephemeral=True)
-        pages.message = await interaction.original_response()
+        sent = await reply(interaction, embed=await pages.render(), view=pages, ephemeral=True)
+        pages.message = sent or await interaction.original_response()
 
 
 async def setup(bot: LiandanBot) -> None:

@@ -100,3 +100,5 @@ async def test_did_you_mean_buttons_go_grey_when_the_view_times_out(world):
         await asyncio.sleep(0.02)
     assert message["components"] and all(b.get("disabled") for row in message["components"] for b in row["components"])
     assert message["content"].startswith("没有找到「ar」")  # the question stays readable
+    # The message came back with the response: the bot never had to fetch its own reply again.
+    assert not [r for r in world.fake.requests if r.method == "GET" and r.path.endswith("/messages/@original")]
