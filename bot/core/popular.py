@@ -50,7 +50,7 @@ class RankedEntries:
         return len(self._items)
 
     def __iter__(self) -> Iterator[Ranked]:
-        self._settle()
+        self.settle()
         return iter(self._items)
 
     def add(self, entry: Ranked, *, bulk: bool = False) -> None:
@@ -59,12 +59,12 @@ class RankedEntries:
             self._items.append(entry)
             self._sorted = False
             return
-        self._settle()
+        self.settle()
         bisect.insort(self._items, entry, key=self._key)
 
     def remove(self, entry: Ranked) -> None:
         """Remove `entry`, which must still rank where it was inserted (its key must not have changed)."""
-        self._settle()
+        self.settle()
         items, key = self._items, self._key(entry)
         i = bisect.bisect_left(items, key, key=self._key)
         while i < len(items) and items[i] is not entry and self._key(items[i]) == key:
@@ -72,7 +72,8 @@ class RankedEntries:
         if i < len(items) and items[i] is entry:
             del items[i]
 
-    def _settle(self) -> None:
+    def settle(self) -> None:
+        """Sort what bulk adds left unsorted (the index does it once, at the end of start-up)."""
         if not self._sorted:
             self._items.sort(key=self._key)
             self._sorted = True

@@ -169,6 +169,8 @@ class SearchIndex:
             finally:
                 self._bulk = False
                 self._place_pending(resort=True)
+                for ranked in self._popular.values():  # sorted here, not on the first write or empty box
+                    ranked.settle()
 
     def __len__(self) -> int:
         return len(self._entries)
