@@ -52,10 +52,15 @@ def _fold_char(char: str) -> str:
     return folded
 
 
+def _folded_chars(text: str) -> list[str]:
+    """Each character of text folded (a comprehension over the cache: this runs per character)."""
+    cache = _fold_cache
+    return [cache[char] if char in cache else _fold_char(char) for char in text]
+
+
 def fold_with_origins(text: str) -> tuple[str, list[int]]:
     """The folded text, and for each of its characters the index of the original one."""
-    cache = _fold_cache
-    parts = [cache[char] if char in cache else _fold_char(char) for char in text[:MAX_TEXT]]
+    parts = _folded_chars(text[:MAX_TEXT])
     origins = [i for i, part in enumerate(parts) for _ in part]  # comprehensions: this runs per character
     return "".join(parts), origins
 
@@ -89,8 +94,7 @@ def _length(packed: int) -> int:
 
 
 def _fold(text: str) -> str:
-    cache = _fold_cache
-    return "".join([cache[char] if char in cache else _fold_char(char) for char in text])
+    return "".join(_folded_chars(text))
 
 
 def _split_marker(name_key: str) -> tuple[str, str]:

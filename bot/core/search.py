@@ -531,7 +531,7 @@ class SearchIndex:
         """A server's best terms: its most looked-up first, then its own and the shipped ones it sees
         merged in rank order."""
         counts = self._looked_up.get(guild_id, {})
-        looked_up = [e for slug in counts if (e := self._visible_by_slug(slug, guild_id)) is not None]
+        looked_up = [e for slug in counts if (e := self.visible_entry(slug, guild_id)) is not None]
         shown: list[IndexEntry] = by_lookups(looked_up, counts)[:limit]  # type: ignore[assignment]
         lists = [self._ranked(0)]
         if guild_id and guild_id in self._popular:
@@ -543,6 +543,7 @@ class SearchIndex:
 
         return shown + top(lists, self._rank_key, keep, limit - len(shown))  # type: ignore[arg-type,operator]
 
-    def _visible_by_slug(self, slug: str, guild_id: int) -> IndexEntry | None:
+    def visible_entry(self, slug: str, guild_id: int) -> IndexEntry | None:
+        """The entry this server sees under this slug (its own version, or the shipped one)."""
         uid = self.visible_uid(slug, guild_id)
         return None if uid is None else self._entries.get(uid)

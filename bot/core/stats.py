@@ -132,8 +132,7 @@ class LookupStats:
 
     def _name(self, guild_id: int, slug: str) -> str:
         """The term's name in this server; its id if it is no longer there (removed or hidden)."""
-        uid = self.glossary.visible_uid(slug, guild_id)
-        entry = self.glossary.index.get(uid) if uid is not None else None
+        entry = self.glossary.index.visible_entry(slug, guild_id)
         return entry.term if entry is not None else slug
 
     async def _prune(self, batch: Batch) -> None:
