@@ -87,6 +87,8 @@ class LiandanBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
+        # A first start with many new terms left /search's tables for now, to connect sooner.
+        self.services.glossary.start_fulltext_backfill()
 
     @tasks.loop(seconds=HEARTBEAT_SECONDS)
     async def heartbeat(self) -> None:

@@ -68,14 +68,25 @@ class SqliteFullText:
     # costs tens of milliseconds, so this path takes the first matches unranked (names still lead).
     _CHARS = "SELECT rowid FROM terms_chars WHERE terms_chars MATCH :match LIMIT :limit"
 
+    # Rows the backfill has not reached yet (fulltext_backfill.py), scanned: the same columns.
+    _UNINDEXED = (
+        "SELECT uid FROM terms WHERE uid > :after AND instr(lower(term || ' ' || en || ' ' || aliases"
+        " || ' ' || summary || ' ' || definition || ' ' || example), :text) LIMIT :limit"
+    )
+
     def __init__(self, db: Database):
         self.db = db
+        self.unindexed_after: int | None = None  # set while the backfill runs; only ever behind it
 
     async def candidates(self, query: str, guild_id: int) -> list[int]:
         short = len(query.replace(" ", "")) < 3
         sql = self._CHARS if short else self._TRIGRAM
         match = _phrase(char_tokens(query) if short else query)
+        after = self.unindexed_after  # read first: a batch committed meanwhile is then found twice, not missed
         rows = await self.db.fetchall(sql, {"match": match, "limit": MAX_RESULTS})
+        if after is not None and len(rows) < MAX_RESULTS:
+            rows += await self.db.fetchall(self._UNINDEXED, {"after": after, "text": query.lower(),
+                                                             "limit": MAX_RESULTS - len(rows)})
         return [r[0] for r in rows]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bot.core import fulltext, index_snapshot
+from bot.core import fulltext, fulltext_backfill, index_snapshot
 from bot.core.card import Card, build_card
 from bot.core.db import Database, open_database
 from bot.core.i18n import ZH
@@ -71,13 +72,18 @@ class Glossary:
         self.index = index
         self._matchers: dict[int, TermMatcher] = {}  # guild (0: shipped) → its terms' matcher
         self.fulltext: fulltext.FullTextBackend = fulltext.backend_for(db)
+        self._backfill: asyncio.Task | None = None
+        self._stopping = False
 
     @classmethod
-    async def open(cls, database_path: str | Path, data_dir: str | Path) -> tuple[Glossary, SyncReport]:
+    async def open(cls, database_path: str | Path, data_dir: str | Path, *,
+                   defer_fulltext_from: int = fulltext_backfill.DEFER_FROM) -> tuple[Glossary, SyncReport]:
         """Sync data/ into the database, then index it.
 
         When data/ is byte-for-byte what the last sync stored, nothing is parsed at all. Otherwise
         it is validated in full before anything is written, so a broken file changes no term.
+        A sync adding `defer_fulltext_from` terms or more leaves /search's tables to
+        `start_fulltext_backfill` (fulltext_backfill.py).
         """
         files = read_data_files(data_dir)
         digest = raw_digest(files)
@@ -87,7 +93,7 @@ class Glossary:
         del files  # the raw bytes are not needed past here (tens of MB at scale)
         db = await open_database(database_path)
         try:
-            store = TermStore(db)
+            store = TermStore(db, defer_fulltext_from=defer_fulltext_from)
             await store.rekey_if_stale()  # before the sync, which writes current keys anyway
             if terms is None:
                 report = SyncReport(skipped=True, unchanged=await store.count())
@@ -95,6 +101,8 @@ class Glossary:
                 with cycle_collector_paused():
                     report = await store.sync_shipped(terms, raw_digest=digest)
             glossary = cls(db, store, SearchIndex())
+            if isinstance(glossary.fulltext, fulltext.SqliteFullText):
+                glossary.fulltext.unindexed_after = await fulltext_backfill.unindexed_after(db)
             await glossary.rebuild_index()
             await glossary._follow_other_processes()
         except BaseException:
@@ -103,9 +111,33 @@ class Glossary:
         return glossary, report
 
     async def close(self) -> None:
+        self._stopping = True
+        if self._backfill is not None:
+            await asyncio.wait([self._backfill])  # at most one batch: it checks _stopping between them
         if getattr(self, "_sync", None) is not None:
             await self._sync.stop()
         await self.db.close()
+
+    def start_fulltext_backfill(self) -> asyncio.Task | None:
+        """Write the /search rows start-up left out, in the background (once; None if none are left)."""
+        backend = self.fulltext
+        if not isinstance(backend, fulltext.SqliteFullText) or backend.unindexed_after is None:
+            return self._backfill
+        if self._backfill is None and not self._stopping:
+            self._backfill = asyncio.create_task(self._index_fulltext(backend), name="fulltext-backfill")
+        return self._backfill
+
+    async def _index_fulltext(self, backend: fulltext.SqliteFullText) -> None:
+        """Batch after batch until none is left or the glossary closes (it resumes at the next start)."""
+        started = asyncio.get_running_loop().time()
+        try:
+            while backend.unindexed_after is not None and not self._stopping:
+                backend.unindexed_after = await fulltext_backfill.index_batch(self.db, backend.unindexed_after)
+        except Exception:  # /search keeps scanning the rest; the next start tries again
+            log.exception("writing the /search index failed")
+            return
+        if backend.unindexed_after is None:
+            log.info("/search index complete in %.1f s", asyncio.get_running_loop().time() - started)
 
     async def _follow_other_processes(self) -> None:
         """On PostgreSQL other bot processes may write too: follow their changes (index_sync.py)."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.core import fulltext_backfill
 from bot.core.db import Database
 from bot.core.fulltext import fts_chars
 from bot.core.keys import KEYS_VERSION, TermKeys, compute_keys
@@ -56,8 +57,9 @@ class StoredTerm:
         return IndexEntry(uid=self.uid, guild_id=t.guild_id, slug=t.id, term=t.term, en=t.en, priority=t.priority)
 
 
-def term_values(term: Term, digest: str | None = None) -> dict:
-    """Column values for one term, keys included (computed here, once per write)."""
+def term_values(term: Term, digest: str | None = None, *, chars: bool = True) -> dict:
+    """Column values for one term, keys included (computed here, once per write). chars=False
+    leaves /search's character text to the backfill (fulltext_backfill.py)."""
     return {
         "guild_id": term.guild_id,
         "slug": term.id,
@@ -74,7 +76,7 @@ def term_values(term: Term, digest: str | None = None) -> dict:
         "checked": term.checked,
         "content_hash": digest or term_hash(term),
         "search_keys": compute_keys(term.names).serialize(),
-        "fts_chars": fts_chars(*term.names, term.summary, term.definition, term.example),
+        "fts_chars": fts_chars(*term.names, term.summary, term.definition, term.example) if chars else "",
     }
 
 
@@ -93,14 +95,18 @@ def _plan_shipped(terms: Sequence[Term], hashes: list[str], existing: dict[str, 
     return inserts, updates
 
 
-async def _insert_sqlite(conn: aiosqlite.Connection, planned: Planned) -> None:
+async def _insert_sqlite(conn: aiosqlite.Connection, planned: Planned, *, defer_fulltext: bool) -> None:
     """Insert the planned terms, computing each batch's values (search keys, mostly) while SQLite
     writes the batch before: one multi-row INSERT a batch is one step in SQLite, which runs its
-    triggers (the /search tables, most of the cost) without holding the GIL."""
+    triggers without holding the GIL. With defer_fulltext, /search's tables (most of the cost)
+    are left to the backfill after start-up."""
+    if defer_fulltext:
+        await fulltext_backfill.defer(conn)
     writing: asyncio.Future | None = None
     try:
         for start in range(0, len(planned), _WRITE_BATCH):
-            rows = [term_values(term, digest) for term, digest in planned[start:start + _WRITE_BATCH]]
+            rows = [term_values(term, digest, chars=not defer_fulltext)
+                    for term, digest in planned[start:start + _WRITE_BATCH]]
             if writing is not None:
                 await writing
             writing = asyncio.ensure_future(conn.execute(_insert_many_sql(rows), _flat(rows)))
@@ -159,8 +165,9 @@ def stored_raw_digest(database_path: str | Path) -> str | None:
 
 
 class TermStore:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, *, defer_fulltext_from: int = fulltext_backfill.DEFER_FROM):
         self.db = db
+        self.defer_fulltext_from = defer_fulltext_from  # a sync adding this many terms indexes them later
 
     async def _set_meta(self, conn: aiosqlite.Connection, key: str, value: str) -> None:
         await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)"
@@ -207,7 +214,7 @@ class TermStore:
         if not planned:
             return
         if self.db.dialect == "sqlite":
-            await _insert_sqlite(conn, planned)
+            await _insert_sqlite(conn, planned, defer_fulltext=len(planned) >= self.defer_fulltext_from)
             return
         rows = [term_values(term, digest) for term, digest in planned]
         columns = list(rows[0])

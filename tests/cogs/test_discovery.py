@@ -1,6 +1,11 @@
 """/search, /browse and /random through the simulated Discord."""
 
+import asyncio
+
+from bot.client import LiandanBot
+from bot.core.glossary import Glossary
 from tests.cogs.test_moderation import add_term
+from tests.conftest import DATA_DIR
 
 
 def listed(reply) -> str:
@@ -70,3 +75,27 @@ async def _all_pages(world, reply) -> str:
 async def test_random_shows_a_card(world):
     reply = await world.fake.slash(world.guild, world.member, "random", category="slang")
     assert reply.embeds and reply.embeds[0]["fields"]
+
+
+async def test_a_first_start_that_left_search_unindexed_answers_at_once_and_indexes_once_connected(
+        fake_discord, settings):
+    glossary, _ = await Glossary.open(settings.database_path, DATA_DIR, defer_fulltext_from=1)
+    guild = fake_discord.add_guild("AI 绘画交流")
+    guild.add_text_channel("炼丹房")
+    member = guild.add_member("小白")
+    try:
+        assert glossary.fulltext.unindexed_after == 0  # nothing of /search's tables written yet
+        await fake_discord.run_bot(LiandanBot(settings, glossary))
+        reply = await fake_discord.slash(guild, member, "search", query="扩散模型")
+        assert listed(reply).splitlines()[0].startswith("1. **扩散模型")
+        for _ in range(2000):  # the bot started the backfill on READY; nothing here starts it
+            if glossary.fulltext.unindexed_after is None:
+                break
+            await asyncio.sleep(0.005)
+        assert glossary.fulltext.unindexed_after is None
+        again = await fake_discord.slash(guild, member, "search", query="扩散模型")
+        assert listed(again).splitlines()[0] == listed(reply).splitlines()[0]
+        assert again.embeds[0]["footer"] == reply.embeds[0]["footer"]  # as many found, now ranked by bm25
+    finally:
+        await fake_discord.stop_bot()
+        await glossary.close()
