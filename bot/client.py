@@ -27,6 +27,7 @@ from bot.translator import ExtrasTranslator
 from bot.ui.cards import RelatedTermButton
 from bot.ui.cooldowns import cooldown_text
 from bot.ui.embeds import lang_of, reply_error
+from bot.ui.paging import OpenTermSelect, TermPages, TurnButton
 from bot.ui.reports import EditReportedButton, ReportButton
 
 log = logging.getLogger("bot")
@@ -68,13 +69,14 @@ class LiandanBot(commands.Bot):
         self.suggestion_timeout = 180.0  # seconds before "did you mean" buttons go grey
         self._glossary = glossary
         self.services: Services  # built once in setup_hook; every cog uses them through the bot
+        self.live_pages: dict[int, TermPages] = {}  # lists whose ◀ ▶ still turn, by message id, until they time out
 
     async def setup_hook(self) -> None:
         self.services = Services.create(self._glossary)
         await self.services.start()  # lookup-path counts (gaps, lookups, …) are written in batches
         self.heartbeat.start()
         await self.tree.set_translator(ExtrasTranslator())
-        self.add_dynamic_items(RelatedTermButton, ReportButton, EditReportedButton)
+        self.add_dynamic_items(RelatedTermButton, ReportButton, EditReportedButton, OpenTermSelect, TurnButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.dev_guild_id:

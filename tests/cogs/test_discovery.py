@@ -99,3 +99,45 @@ async def test_a_first_start_that_left_search_unindexed_answers_at_once_and_inde
     finally:
         await fake_discord.stop_bot()
         await glossary.close()
+
+
+def term_menu(message) -> dict:
+    (menu,) = [c for row in message["components"] for c in row["components"] if c["type"] == 3]
+    return menu
+
+
+async def test_anyone_may_open_a_card_from_the_list_but_only_the_asker_turns_it(world):
+    reply = await world.fake.slash(world.guild, world.member, "search", query="模型")
+    menu = term_menu(reply.message)
+    card = await world.fake.select(reply.message, world.moderator, [menu["options"][0]["value"]])
+    assert card.ephemeral and card.embeds[0]["title"]
+    refused = await world.fake.click(reply.message, world.moderator, label="下一页")
+    assert refused.ephemeral and "只属于" in refused.content
+
+
+async def test_after_a_restart_an_old_list_still_opens_cards_and_its_pages_say_they_expired(world):
+    from tests.cogs.test_moderation import restart
+
+    reply = await world.fake.slash(world.guild, world.member, "search", query="模型")
+    await restart(world)
+    expired = await world.fake.click(reply.message, world.member, label="下一页")
+    assert expired.ephemeral and "已过期" in expired.content
+    card = await world.fake.select(reply.message, world.member, [term_menu(reply.message)["options"][0]["value"]])
+    assert card.ephemeral and card.embeds[0]["title"]
+    fresh = await world.fake.slash(world.guild, world.member, "search", query="模型")
+    turned = await world.fake.click(fresh.message, world.member, label="下一页")  # a new list turns as before
+    assert turned.message["embeds"][0]["description"].startswith("11. ")
+
+
+async def test_a_list_timing_out_leaves_the_other_lists_working(world, monkeypatch):
+    from bot.ui import paging
+
+    monkeypatch.setattr(paging, "PAGE_TIMEOUT", 0.2)
+    old = await world.fake.slash(world.guild, world.member, "search", query="模型")
+    monkeypatch.setattr(paging, "PAGE_TIMEOUT", 600)
+    current = await world.fake.slash(world.guild, world.member, "search", query="扩散")
+    await world.fake.wait_for(lambda: not world.fake.message(old.message["id"])["components"], timeout=10)
+    turned = await world.fake.click(current.message, world.member, label="下一页")
+    assert turned.message["embeds"][0]["description"].startswith("11. ")
+    card = await world.fake.select(current.message, world.member, [term_menu(current.message)["options"][0]["value"]])
+    assert card.ephemeral and card.embeds[0]["title"]
