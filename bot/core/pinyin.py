@@ -17,13 +17,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 os.environ["PYPINYIN_NO_PHRASES"] = "1"  # its phrases are loaded below, compactly
-os.environ["PYPINYIN_NO_DICT_COPY"] = "1"  # the copies only protect its files' data from edits, which we don't need
+os.environ["PYPINYIN_NO_DICT_COPY"] = "1"  # the copies only guard its data against edits; we only add phrases
 
 import pypinyin
 from pypinyin import Style, lazy_pinyin, load_phrases_dict, pinyin
 from pypinyin.constants import PHRASES_DICT
 from pypinyin.seg import mmseg
 from pypinyin.seg.simpleseg import seg as pinyin_words
+
+# Only pypinyin's first import reads them: take them back, so no process started from here inherits them.
+del os.environ["PYPINYIN_NO_PHRASES"], os.environ["PYPINYIN_NO_DICT_COPY"]
 
 __all__ = ["Style", "lazy_pinyin", "load_phrases_dict", "pinyin", "pinyin_words"]
 

@@ -48,16 +48,18 @@ def test_the_bot_loads_pypinyins_phrases_compactly():
     """Run where pypinyin is first imported through the bot, as in `python -m bot` (here in the
     test session pypinyin may already have loaded its phrases itself)."""
     script = textwrap.dedent("""
-        import json, sys
+        import json, os, sys
         import bot.core.keys
         from pypinyin.constants import PHRASES_DICT
         from pypinyin.seg import mmseg
         print(json.dumps({"count": len(PHRASES_DICT), "lists": len({id(o) for r in PHRASES_DICT.values() for o in r}),
                           "chonghui": PHRASES_DICT["重绘"], "prefix_set": type(mmseg.seg._prefix_set).__name__,
-                          "pypinyin_json": "pypinyin.phrases_dict" in sys.modules}))
+                          "pypinyin_json": "pypinyin.phrases_dict" in sys.modules,
+                          "switches_left": [k for k in os.environ if k.startswith("PYPINYIN_")]}))
     """)
     out = json.loads(subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True,
                                     capture_output=True, text=True).stdout)
     assert out["count"] >= len(_phrases()) and out["lists"] < 2000
     assert out["chonghui"] == [["chóng"], ["huì"]]  # our readings still override pypinyin's
     assert out["prefix_set"] == "SortedPrefixes" and not out["pypinyin_json"]
+    assert out["switches_left"] == []  # a process started from the bot must not inherit them
