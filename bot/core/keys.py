@@ -12,10 +12,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from pypinyin import Style, lazy_pinyin, load_phrases_dict, pinyin
-from pypinyin.seg.simpleseg import seg as pinyin_words
-
 from bot.core.normalize import has_cjk, normalize
+from bot.core.pinyin import Style, lazy_pinyin, load_phrases_dict, pinyin, pinyin_words
 
 # pypinyin's phrase dictionary reads these domain words wrongly (重绘 is chong hui here).
 load_phrases_dict({

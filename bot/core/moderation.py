@@ -13,12 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 from bot.core.glossary import Glossary
 from bot.core.loader import validate_fields
 from bot.core.models import SHIPPED, Term
 from bot.core.normalize import normalize
+from bot.core.pinyin import lazy_pinyin
 from bot.core.store import TERM_COLUMNS, StoredTerm, row_to_stored, term_values
 
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
