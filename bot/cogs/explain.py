@@ -61,8 +61,9 @@ class Explain(commands.Cog):
         return list(seen.values())
 
     async def explain_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        lang = lang_of(interaction)
-        terms = self.found_terms(message_text(message), guild_of(interaction))
+        lang, guild_id = lang_of(interaction), guild_of(interaction)
+        await self.bot.services.glossary.prepare_mentions(guild_id)  # after a write, rebuilt off the event loop
+        terms = self.found_terms(message_text(message), guild_id)
         if not terms:
             await reply_error(interaction, t("explain.none", lang))
             return

@@ -246,10 +246,17 @@ class Glossary:
             found.sort(key=lambda pair: (-counts.get(pair[0].slug, 0), -pair[0].priority))  # stable: then name
         return [entry for entry, _ in found]
 
+    def _mention_matchers(self, guild_id: int) -> list[TermMatcher]:
+        return [self._matcher(SHIPPED)] + ([self._matcher(guild_id)] if guild_id != SHIPPED else [])
+
+    async def prepare_mentions(self, guild_id: int = SHIPPED) -> None:
+        """Build what `mentions` needs here without stalling the event loop (after a write, or at first use)."""
+        for matcher in self._mention_matchers(guild_id):
+            await matcher.prepare()
+
     def mentions(self, text: str, guild_id: int = SHIPPED) -> list[tuple[Mention, IndexEntry]]:
         """Every term visible in this server that the text mentions, in order of appearance."""
-        matchers = [self._matcher(SHIPPED)] + ([self._matcher(guild_id)] if guild_id != SHIPPED else [])
-
+        matchers = self._mention_matchers(guild_id)
         found = find_mentions(text, matchers, lambda uid: bool(self._visible_entry(uid, guild_id)))
         return [(m, entry) for m in found if (entry := self.index.get(m.uid)) is not None]
 

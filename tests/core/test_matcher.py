@@ -1,5 +1,7 @@
 """Explain a message: every glossary term it mentions, as a member of a Chinese AI-art server writes."""
 
+import asyncio
+
 import pytest
 
 from bot.core.matcher import fold_with_origins
@@ -66,3 +68,56 @@ async def test_a_long_message_is_scanned_whole(glossary):
 def test_positions_map_back_to_the_original_text():
     folded, origins = fold_with_origins("Ａb-炸爐")
     assert folded == "ab炸炉" and origins == [0, 1, 3, 4]
+
+
+def new_shipped_term(uid: int, name: str):
+    from bot.core.keys import compute_keys
+    from bot.core.models import Category, Term
+    from bot.core.store import StoredTerm
+
+    term = Term(id=f"new-{uid}", term=name, en="", category=Category.SLANG, summary="新词。", definition="新词。")
+    return StoredTerm(uid=uid, term=term, keys=compute_keys(term.names))
+
+
+async def test_a_rebuild_after_a_write_lets_the_event_loop_serve_others_meanwhile(glossary, monkeypatch):
+    from bot.core import matcher
+
+    monkeypatch.setattr(matcher, "SNAPSHOT_CHUNK", 1)  # a turn of the loop after every term's names
+    glossary.upsert(new_shipped_term(10**9, "赛博炼丹炉"))  # the shipped automaton is stale now
+    turns = 0
+
+    async def another_member() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(another_member())
+    await glossary.prepare_mentions()
+    other.cancel()
+    assert turns > 100  # the other coroutine ran all through the build (684 terms: 684 turns)
+    assert [s for _, s in slugs(glossary, "这是赛博炼丹炉吗")] == ["new-1000000000"]
+
+
+async def test_a_write_during_a_rebuild_is_in_what_it_builds(glossary, monkeypatch):
+    from bot.core import matcher
+
+    monkeypatch.setattr(matcher, "SNAPSHOT_CHUNK", 1)
+    glossary.upsert(new_shipped_term(10**9, "赛博炼丹炉"))
+    building = asyncio.create_task(glossary.prepare_mentions())
+    for _ in range(10):
+        await asyncio.sleep(0)  # the build is reading names
+    glossary.upsert(new_shipped_term(10**9 + 1, "量子丹方"))  # written while it reads
+    await building
+    found = [s for _, s in slugs(glossary, "赛博炼丹炉配量子丹方")]
+    assert found == ["new-1000000000", "new-1000000001"]
+
+
+async def test_terms_with_large_ids_are_found(glossary):
+    """uids only grow over a database's life (PostgreSQL sequences, deleted rows), and the
+    automaton's ints are 32-bit: a term past 2^21 must still be found, alone or sharing a name."""
+    glossary.upsert(new_shipped_term(2**21, "赛博炼丹炉"))
+    glossary.upsert(new_shipped_term(2**40, "量子丹方"))
+    glossary.upsert(new_shipped_term(2**40 + 1, "量子丹方"))  # the same name: a shared key
+    found = [s for _, s in slugs(glossary, "赛博炼丹炉配量子丹方")]
+    assert found[0] == "new-2097152" and found[1] in {"new-1099511627776", "new-1099511627777"}
