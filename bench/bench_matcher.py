@@ -8,8 +8,9 @@ server's matcher holds every one of them) into a temporary SQLite database. A fr
 process then opens the glossary as `python -m bot` does, builds the matchers with the first
 message, and times `Glossary.mentions(message, server)`: the whole path the context menu runs
 (folding, the Aho–Corasick scan of the shipped and the server's automaton, the firing rules,
-visibility, index entries). Reported: p50 / p99 per message and the process's resident memory
-after start-up and after the matchers are built.
+visibility, index entries). Reported: p50 / p99 per message, the process's resident memory
+after start-up and after the matchers are built, and what a rebuild after a write costs: how
+long the asker waits and the event loop's longest pause meanwhile.
 
 Two kinds of 2,000-character message:
 - chat: ordinary Chinese and English filler with about 20 term names (shipped and synthetic)
@@ -127,7 +128,40 @@ async def child(db_path: str) -> None:
         print(f"| {kind} | {len(glossary.index):,} | {p50:.3f} ms | {p99:.3f} ms | {found / len(messages):.1f} |")
     print(f"matchers built in {build_s:.2f} s; resident {after_start:.0f} MB after start-up, "
           f"{after_build:.0f} MB with the matchers built, {resident_mb():.0f} MB at the end")
+    await rebuild_after_a_write(glossary)
     await glossary.close()
+
+
+async def rebuild_after_a_write(glossary) -> None:
+    """A write in the big server makes its automaton stale: how long the next 「解释术语」 waits for
+    the rebuild (`prepare_mentions`), and the event loop's longest pause meanwhile, seen by a
+    coroutine that yields every millisecond (another member's interaction, say)."""
+    entry = next(e for e in glossary.index.entries() if e.guild_id == SERVER)
+    glossary.forget(entry.uid)  # as a removal does; the automaton is stale now
+    pauses: list[float] = []
+
+    async def ticker() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            pauses.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    await asyncio.sleep(0.01)
+    start = time.perf_counter()
+    await glossary.prepare_mentions(SERVER)
+    waited = time.perf_counter() - start
+    ticking.cancel()
+    other = next(e for e in glossary.index.entries() if e.guild_id == SERVER)
+    glossary.forget(other.uid)
+    start = time.perf_counter()
+    glossary.mentions("炸炉了", SERVER)  # the same rebuild inline, as before: the loop stops for all of it
+    inline = time.perf_counter() - start
+    print(f"rebuild after a write: the asker waits {waited:.2f} s; longest event-loop pause meanwhile "
+          f"{max(pauses) * 1000:.0f} ms (a tick every 1 ms asked); built inline instead: {inline:.2f} s, "
+          f"all of it a pause")
 
 
 def main() -> int:
