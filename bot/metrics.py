@@ -55,15 +55,20 @@ class Metrics:
         self.index_terms = Gauge("liandan_index_terms", "Terms in the in-memory search index", registry=r)
         self.gateway_latency = Gauge("liandan_gateway_latency_seconds",
                                      "Gateway heartbeat round trip (NaN before the first one)", registry=r)
+        self.search_backfill = Gauge("liandan_search_backfill_pending",
+                                     "1 while /search's tables are still being written after a large first start",
+                                     registry=r)
         for result in LOOKUP_RESULTS.values():
             self.lookups.labels(result)  # present at zero from the first scrape
         for outcome in ("sent", "failed"):
             self.daily_posts.labels(outcome)
 
-    def watch(self, index_size: Callable[[], int], gateway_latency: Callable[[], float]) -> None:
+    def watch(self, index_size: Callable[[], int], gateway_latency: Callable[[], float],
+              search_backfill: Callable[[], bool] = lambda: False) -> None:
         """Gauges read at scrape time, so they are never stale."""
         self.index_terms.set_function(index_size)
         self.gateway_latency.set_function(lambda: _finite_or_nan(gateway_latency()))
+        self.search_backfill.set_function(lambda: float(search_backfill()))
 
     def interaction(self, command: str, outcome: str, seconds: float | None) -> None:
         self.interactions.labels(command, outcome).inc()

@@ -43,7 +43,8 @@ class MetricsCog(commands.Cog, name="Metrics"):
         return self.server.port
 
     async def cog_load(self) -> None:
-        self.metrics.watch(lambda: len(self.bot.services.glossary.index), lambda: self.bot.latency)
+        glossary = self.bot.services.glossary
+        self.metrics.watch(lambda: len(glossary.index), lambda: self.bot.latency, lambda: glossary.fulltext_pending)
         settings = self.bot.settings
         try:
             await self.server.start(settings.metrics_host, settings.metrics_port or 0)

@@ -118,6 +118,11 @@ class Glossary:
             await self._sync.stop()
         await self.db.close()
 
+    @property
+    def fulltext_pending(self) -> bool:
+        """/search's tables still lack terms a large first start left to the backfill."""
+        return getattr(self.fulltext, "unindexed_after", None) is not None
+
     def start_fulltext_backfill(self) -> asyncio.Task | None:
         """Write the /search rows start-up left out, in the background (once; None if none are left)."""
         backend = self.fulltext

@@ -58,8 +58,10 @@ async def test_small_syncs_are_indexed_as_they_are_written(indexed):
 async def test_search_finds_the_same_terms_before_and_after_the_backfill(indexed, pending):
     expected = await found(indexed)
     assert indexed_rows(pending)[1] == set()  # nothing indexed yet: every hit comes from the scan
+    assert pending.fulltext_pending and not indexed.fulltext_pending  # what the metrics gauge shows
     assert await found(pending) == expected
     await pending.start_fulltext_backfill()
+    assert not pending.fulltext_pending
     uids, trigram, chars = indexed_rows(pending)
     assert trigram == uids and chars == len(uids)
     assert await found(pending) == expected
