@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.core.db import Database
 from bot.core.fulltext import fts_chars
+from bot.core.models import names_of
 
 ALL_INDEXED = 2**63 - 1  # fts_state.upto when every row is in the FTS tables
 BATCH = 200  # rows a transaction: ~10 ms of Python (their character text) and ~50 ms of SQLite
@@ -40,7 +41,7 @@ async def defer(conn: aiosqlite.Connection) -> None:
 
 
 def _row_chars(row: aiosqlite.Row) -> str:
-    names = dict.fromkeys(n for n in (row["term"], row["en"], *json.loads(row["aliases"])) if n)
+    names = names_of(row["term"], row["en"], json.loads(row["aliases"]))
     return fts_chars(*names, row["summary"], row["definition"], row["example"])
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 SHIPPED = 0  # guild_id of the glossary that ships in data/
+
+
+def names_of(term: str, en: str, aliases: Iterable[str]) -> list[str]:
+    """Every string a user may type to mean a term, display name first, each once."""
+    return list(dict.fromkeys(name for name in (term, en, *aliases) if name))
 
 
 class Category(StrEnum):
@@ -72,11 +78,7 @@ class Term:
     @property
     def names(self) -> list[str]:
         """Every string a user may type to mean this term, display name first."""
-        seen: dict[str, None] = {}
-        for name in (self.term, self.en, *self.aliases):
-            if name:
-                seen.setdefault(name, None)
-        return list(seen)
+        return names_of(self.term, self.en, self.aliases)
 
     def to_dict(self) -> dict:
         """The data/ schema form (also used for --json and export)."""

@@ -19,7 +19,7 @@ from bot.core.db import Database
 from bot.core.fulltext import fts_chars
 from bot.core.keys import KEYS_VERSION, TermKeys, compute_keys
 from bot.core.loader import content_hash_of, term_hash
-from bot.core.models import SHIPPED, Category, Term
+from bot.core.models import SHIPPED, Category, Term, names_of
 from bot.core.normalize import normalize
 from bot.core.search import IndexEntry
 
@@ -240,7 +240,7 @@ class TermStore:
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM term_names")
             for r in rows:
-                names = [n for n in (r["term"], r["en"], *json.loads(r["aliases"])) if n]
+                names = names_of(r["term"], r["en"], json.loads(r["aliases"]))
                 chars = fts_chars(*names, r["summary"], r["definition"], r["example"])
                 await conn.execute("UPDATE terms SET search_keys = ?, fts_chars = ? WHERE uid = ?",
                                    (compute_keys(names).serialize(), chars, r["uid"]))
