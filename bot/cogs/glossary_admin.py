@@ -17,7 +17,7 @@ from bot.ui.checks import ensure_moderator
 from bot.ui.embeds import guild_of, lang_of, reply, reply_error
 from bot.ui.moderation import ImportConfirm
 from bot.ui.privacy import PurgeConfirm
-from bot.ui.stats import command_mention, stats_embed
+from bot.ui.stats import command_mention, miss_lines, stats_embed
 
 if TYPE_CHECKING:
     from bot.client import LiandanBot
@@ -88,7 +88,7 @@ class GlossaryAdmin(
             await reply(interaction, t("gl.gaps_empty", lang), ephemeral=True)
             return
         embed = discord.Embed(title=t("gl.gaps_title", lang), colour=0xE67E22)
-        embed.description = "\n".join(f"{i}. `{query}` × {count}" for i, (query, count) in enumerate(top, 1))
+        embed.description = "\n".join(miss_lines(top))
         await reply(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(

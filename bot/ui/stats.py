@@ -58,12 +58,17 @@ def _terms(report: StatsReport, lang: str) -> str:
     return clip("\n".join(lines), FIELD_LIMIT) if lines else t("stats.terms_none", lang)
 
 
+def miss_lines(misses: list[tuple[str, int]], *, limit: int | None = None) -> list[str]:
+    """`query` × count, numbered; a backtick in a query becomes ˋ so it can't end the code span."""
+    return [f"{i}. `{(clip(query, limit) if limit else query).replace('`', 'ˋ')}` × {count}"
+            for i, (query, count) in enumerate(misses, 1)]
+
+
 def _misses(report: StatsReport, lang: str, gaps_command: str) -> str:
     if not report.misses:
         return t("stats.misses_none", lang)
     more = t("stats.misses_more", lang, command=gaps_command)
-    lines = [f"{i}. `{clip(query, QUERY_LIMIT).replace('`', 'ˋ')}` × {count}"
-             for i, (query, count) in enumerate(report.misses, 1)]
+    lines = miss_lines(report.misses, limit=QUERY_LIMIT)
     return clip("\n".join(lines), FIELD_LIMIT - len(more) - 1) + "\n" + more
 
 
